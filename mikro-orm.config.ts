@@ -1,0 +1,13 @@
+/**
+ * The configuration the MikroORM CLI loads (`npx mikro-orm migration:up` …): the server's own,
+ * built from the same environment. Without DATABASE_URL it points at the embedded PostgreSQL,
+ * which must be running (`npm start`).
+ */
+import 'reflect-metadata';
+import { loadConfig } from './src/config/config';
+import { embeddedDatabaseUrl } from './src/database/embedded-postgres';
+import { createOrmOptions } from './src/database/orm-options';
+
+const { database } = loadConfig();
+
+export default createOrmOptions({ ...database, url: database.url ?? embeddedDatabaseUrl(database.embedded) });

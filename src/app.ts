@@ -1,0 +1,38 @@
+import type { Config } from './config/config';
+import { openDatabase, type Database } from './database/database';
+import { buildApiSchema } from './graphql/schema';
+import { createHttpServer, type HttpServer } from './http/server';
+import type { Logger } from './observability/logger';
+
+export interface App {
+  http: HttpServer;
+  database: Database;
+  /** Where it listens, e.g. http://127.0.0.1:4000 */
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, then closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Database → GraphQL schema → HTTP server, listening. */
+export async function startApp(config: Config, logger: Logger): Promise<App> {
+  const database = await openDatabase(config, logger);
+  try {
+    const schema = await buildApiSchema();
+    const http = await createHttpServer({ config, logger, orm: database.orm, schema });
+    await http.listen({ host: config.http.host, port: config.http.port });
+    const { port } = http.server.address() as { port: number };
+    const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+    return {
+      http,
+      database,
+      url: `http://${host}:${port}`,
+      stop: async () => {
+        await http.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

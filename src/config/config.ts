@@ -1,0 +1,85 @@
+import { environmentSchema, type Environment } from './environment';
+
+export interface PoolConfig {
+  min: number;
+  max: number;
+  maxLifetimeMs: number;
+  maxLifetimeJitterMs: number;
+  idleTimeoutMs: number;
+  acquireTimeoutMs: number;
+  prePing: boolean;
+  prePingTimeoutMs: number;
+  prePingBypassMs: number;
+}
+
+export interface DatabaseConfig {
+  /** Unset: the server starts its own embedded PostgreSQL. */
+  url?: string;
+  embedded: { dataDir: string; port: number };
+  pool: PoolConfig;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
+export interface Config {
+  nodeEnv: Environment['NODE_ENV'];
+  logLevel: Environment['LOG_LEVEL'];
+  http: { host: string; port: number; shutdownTimeoutMs: number };
+  graphql: { introspection: boolean };
+  database: DatabaseConfig;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment once; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const result = environmentSchema.safeParse(withoutEmptyValues(source));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      const given = source[name] === undefined ? '' : ` (got "${redactUrl(source[name])}")`;
+      return `${name} ${issue.message}${given}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const env = result.data;
+  return {
+    nodeEnv: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    graphql: { introspection: env.GRAPHQL_INTROSPECTION },
+    database: {
+      url: env.DATABASE_URL,
+      embedded: { dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT },
+      pool: {
+        min: env.DB_POOL_MIN,
+        max: env.DB_POOL_MAX,
+        maxLifetimeMs: env.DB_POOL_MAX_LIFETIME_MS,
+        maxLifetimeJitterMs: env.DB_POOL_MAX_LIFETIME_JITTER_MS,
+        idleTimeoutMs: env.DB_POOL_IDLE_TIMEOUT_MS,
+        acquireTimeoutMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS,
+        prePing: env.DB_POOL_PRE_PING,
+        prePingTimeoutMs: env.DB_POOL_PRE_PING_TIMEOUT_MS,
+        prePingBypassMs: env.DB_POOL_PRE_PING_BYPASS_MS,
+      },
+      connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    },
+  };
+}
+
+/** `FOO=` in a .env file means "not set", not "set to the empty string". */
+function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+/** Hides the password of a connection URL, so it can be logged or shown in an error. */
+export function redactUrl(value: string): string {
+  return value.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the server reads, with its default. This schema is the single
+ * source of truth: README.md and .env.example list the same names (a test checks it).
+ */
+
+const integer = (defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(defaultValue);
+
+const flag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((value) => value === 'true' || value === '1')
+    .default(defaultValue);
+
+const postgresUrl = z.url({
+  protocol: /^postgres(ql)?$/,
+  error: 'must be a URL like postgresql://user:password@host:5432/database',
+});
+
+export const environmentSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: integer(4000, 0, 65535),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    GRAPHQL_INTROSPECTION: flag(true),
+    SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+
+    DATABASE_URL: postgresUrl.optional(),
+    DATA_DIR: z.string().min(1).default('./.data'),
+    EMBEDDED_PG_PORT: integer(54329, 1, 65535),
+
+    DB_POOL_MIN: integer(5, 0),
+    DB_POOL_MAX: integer(20, 1),
+    DB_POOL_MAX_LIFETIME_MS: integer(1_800_000, 0),
+    DB_POOL_MAX_LIFETIME_JITTER_MS: integer(180_000, 0),
+    DB_POOL_IDLE_TIMEOUT_MS: integer(600_000, 1_000),
+    DB_POOL_ACQUIRE_TIMEOUT_MS: integer(2_000, 1),
+    DB_POOL_PRE_PING: flag(true),
+    DB_POOL_PRE_PING_TIMEOUT_MS: integer(500, 1),
+    DB_POOL_PRE_PING_BYPASS_MS: integer(500, 0),
+    DB_CONNECT_TIMEOUT_MS: integer(2_000, 1),
+    DB_STATEMENT_TIMEOUT_MS: integer(2_000, 0),
+    DB_QUERY_TIMEOUT_MS: integer(2_500, 0),
+  })
+  .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
+    path: ['DB_POOL_MIN'],
+    error: 'must not be greater than DB_POOL_MAX',
+  });
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** Documentation for README.md and .env.example, kept next to the schema it describes. */
+export const environmentDescriptions: Record<keyof Environment, string> = {
+  NODE_ENV: 'development, production or test; production hides error details',
+  HOST: 'interface the HTTP server listens on',
+  PORT: 'HTTP port (0 picks a free one)',
+  LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
+  GRAPHQL_INTROSPECTION: 'serve the schema through introspection',
+  SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run after SIGTERM/SIGINT',
+  DATABASE_URL: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
+  DATA_DIR: 'data directory of the embedded PostgreSQL',
+  EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
+  DB_POOL_MIN: 'connections kept open even when idle',
+  DB_POOL_MAX: 'most connections the pool opens',
+  DB_POOL_MAX_LIFETIME_MS: 'a connection older than this is replaced (0 = never)',
+  DB_POOL_MAX_LIFETIME_JITTER_MS: 'random extra lifetime per connection, so instances do not reconnect in lock-step',
+  DB_POOL_IDLE_TIMEOUT_MS: 'connections above DB_POOL_MIN idle this long are closed',
+  DB_POOL_ACQUIRE_TIMEOUT_MS: 'longest wait for a pooled connection, including opening one',
+  DB_POOL_PRE_PING: 'check a connection with `select 1` before handing it out',
+  DB_POOL_PRE_PING_TIMEOUT_MS: 'a check that takes longer than this discards the connection',
+  DB_POOL_PRE_PING_BYPASS_MS: 'a connection checked out this recently is trusted without a check',
+  DB_CONNECT_TIMEOUT_MS: 'longest wait for a new connection to open',
+  DB_STATEMENT_TIMEOUT_MS: 'server-side statement_timeout (0 = none)',
+  DB_QUERY_TIMEOUT_MS: 'client-side limit for one query, catches silent sockets (0 = none)',
+};

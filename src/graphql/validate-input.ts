@@ -1,0 +1,19 @@
+import { validate } from 'class-validator';
+import type { ValidatorFn } from 'type-graphql';
+import { BadUserInputError } from './errors';
+
+/**
+ * type-graphql's `validateFn`: runs the class-validator rules of an input class and turns the
+ * failures into one BAD_USER_INPUT error that says precisely what is wrong, without echoing
+ * the input object back the way type-graphql's default error does.
+ */
+export const validateInput: ValidatorFn = async (argument) => {
+  if (argument === null || typeof argument !== 'object') return;
+  const failures = await validate(argument, {
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+  });
+  if (failures.length === 0) return;
+  const messages = failures.flatMap((failure) => Object.values(failure.constraints ?? {}));
+  throw new BadUserInputError(messages.join('; '), failures[0]?.property);
+};

@@ -1,0 +1,28 @@
+import { validate as isUuid } from 'uuid';
+import { BadUserInputError } from '../graphql/errors';
+
+/**
+ * A keyset cursor: the (created_at, id) of the last row a page showed, the exact pair the list is
+ * ordered by. The next page starts strictly after it, so rows sharing a created_at are neither
+ * skipped nor repeated, rows inserted meanwhile do not shift pages, and page 5,000 costs what
+ * page 1 costs. Base64url keeps it opaque: clients must not build or parse cursors.
+ */
+export interface CursorPosition {
+  createdAt: Date;
+  id: string;
+}
+
+const SEPARATOR = '|';
+
+export function encodeCursor({ createdAt, id }: CursorPosition): string {
+  return Buffer.from(`${createdAt.toISOString()}${SEPARATOR}${id}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string, argument = 'after'): CursorPosition {
+  const [isoTime, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
+  const createdAt = new Date(isoTime ?? '');
+  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== isoTime) {
+    throw new BadUserInputError(`"${argument}" is not a cursor this API issued`, argument);
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,14 @@
+import { Field, InputType } from 'type-graphql';
+import { InterviewSessionStatus } from './interview-session-status';
+
+@InputType({ description: 'Every given condition must hold.' })
+export class InterviewSessionFilter {
+  @Field(() => InterviewSessionStatus, { nullable: true })
+  status?: InterviewSessionStatus | null;
+
+  @Field(() => Date, { nullable: true, description: 'created strictly after this instant' })
+  createdAfter?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'created strictly before this instant' })
+  createdBefore?: Date | null;
+}

@@ -1,0 +1,70 @@
+import { Check, Entity, EntityRepositoryType, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { v7 as uuidv7 } from 'uuid';
+import { InterviewSessionRepository } from './interview-session.repository';
+import { InterviewSessionStatus } from './interview-session-status';
+
+/**
+ * One interview session: the table `interview_session` and the GraphQL type of the same shape.
+ *
+ * Timestamps are stored with millisecond precision (timestamptz(3)), the precision of a
+ * JavaScript Date, so a value read back, put in a cursor and compared again is exactly equal.
+ */
+@ObjectType({ description: 'An interview with one candidate.' })
+@Entity({ tableName: 'interview_session', repository: () => InterviewSessionRepository })
+@Index({ name: 'interview_session_status_index', properties: ['status'] })
+@Index({
+  name: 'interview_session_created_at_index',
+  expression: 'create index "interview_session_created_at_index" on "interview_session" ("created_at" desc, "id" desc)',
+})
+@Index({
+  name: 'interview_session_status_created_at_index',
+  expression:
+    'create index "interview_session_status_created_at_index" on "interview_session" ("status", "created_at" desc, "id" desc)',
+})
+@Check({ name: 'interview_session_title_length_check', expression: '(char_length(title) >= 1) AND (char_length(title) <= 200)' })
+@Check({
+  name: 'interview_session_candidate_name_length_check',
+  expression: '(char_length(candidate_name) >= 1) AND (char_length(candidate_name) <= 200)',
+})
+export class InterviewSession {
+  [EntityRepositoryType]?: InterviewSessionRepository;
+  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
+
+  /** Time-ordered (UUID v7): new rows land at the end of the primary key index. */
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = uuidv7();
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  candidateName!: string;
+
+  @Field(() => InterviewSessionStatus)
+  @Enum({ items: () => InterviewSessionStatus, type: 'text', default: InterviewSessionStatus.SCHEDULED })
+  status: InterviewSessionStatus = InterviewSessionStatus.SCHEDULED;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  scheduledAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  startedAt?: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  completedAt?: Date | null;
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', length: 3 })
+  createdAt: Date = new Date();
+
+  @Field(() => Date)
+  @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,109 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { validate as isUuid } from 'uuid';
+import type { Context } from '../graphql/context';
+import { BadUserInputError, NotFoundError } from '../graphql/errors';
+import { CreateInterviewSessionInput } from './create-interview-session.input';
+import { decodeCursor } from './cursor';
+import { InterviewSession } from './interview-session.entity';
+import { InterviewSessionConnection } from './interview-session-connection';
+import { InterviewSessionFilter } from './interview-session-filter.input';
+import { applyStatusAction, type StatusAction } from './status-transitions';
+import { UpdateInterviewSessionInput } from './update-interview-session.input';
+
+export const PAGE_SIZE = { default: 20, max: 100 } as const;
+
+@Resolver(() => InterviewSession)
+export class InterviewSessionResolver {
+  @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
+  interviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession | null> {
+    return em.findOne(InterviewSession, sessionId(id));
+  }
+
+  @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
+  async interviewSessions(
+    @Ctx() { em }: Context,
+    @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
+    @Arg('first', () => Int, { defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
+    first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+  ): Promise<InterviewSessionConnection> {
+    const pageSize = first ?? PAGE_SIZE.default;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE.max) {
+      throw new BadUserInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
+    }
+    const position = after == null ? undefined : decodeCursor(after);
+    const page = await em.getRepository(InterviewSession).findPage(filter, pageSize, position);
+    return InterviewSessionConnection.of(page.sessions, page.hasNextPage, position !== undefined, filter);
+  }
+
+  @Mutation(() => InterviewSession)
+  async createInterviewSession(
+    @Arg('input', () => CreateInterviewSessionInput) input: CreateInterviewSessionInput,
+    @Ctx() { em }: Context,
+  ): Promise<InterviewSession> {
+    const session = em.create(InterviewSession, {
+      title: input.title,
+      candidateName: input.candidateName,
+      scheduledAt: input.scheduledAt ?? null,
+    });
+    await em.flush();
+    return session;
+  }
+
+  @Mutation(() => InterviewSession)
+  async updateInterviewSession(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateInterviewSessionInput) input: UpdateInterviewSessionInput,
+    @Ctx() { em }: Context,
+  ): Promise<InterviewSession> {
+    const session = await findExisting(em, id);
+    const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+    em.assign(session, changes);
+    await em.flush();
+    return session;
+  }
+
+  @Mutation(() => InterviewSession, { description: 'SCHEDULED → IN_PROGRESS; sets startedAt.' })
+  startInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
+    return changeStatus(em, id, 'start');
+  }
+
+  @Mutation(() => InterviewSession, { description: 'IN_PROGRESS → COMPLETED; sets completedAt.' })
+  completeInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
+    return changeStatus(em, id, 'complete');
+  }
+
+  @Mutation(() => InterviewSession, { description: 'SCHEDULED or IN_PROGRESS → CANCELLED.' })
+  cancelInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
+    return changeStatus(em, id, 'cancel');
+  }
+
+  @Mutation(() => Boolean, { description: 'true when the session was deleted, false when it did not exist.' })
+  async deleteInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
+    const deleted = await em.nativeDelete(InterviewSession, { id: sessionId(id) });
+    return deleted > 0;
+  }
+}
+
+/** Ids are UUIDs: anything else is the client's mistake, not a lookup that finds nothing. */
+function sessionId(id: string): string {
+  if (!isUuid(id)) throw new BadUserInputError(`"${id.slice(0, 64)}" is not a valid session id (a UUID)`, 'id');
+  return id.toLowerCase();
+}
+
+async function findExisting(em: EntityManager, id: string, lockMode?: LockMode): Promise<InterviewSession> {
+  const session = await em.findOne(InterviewSession, sessionId(id), { lockMode });
+  if (!session) throw new NotFoundError('InterviewSession', id);
+  return session;
+}
+
+/** The row is locked while its status changes, so two concurrent transitions cannot both win. */
+function changeStatus(em: EntityManager, id: string, action: StatusAction): Promise<InterviewSession> {
+  return em.transactional(async (tx) => {
+    const session = await findExisting(tx, id, LockMode.PESSIMISTIC_WRITE);
+    applyStatusAction(session, action);
+    return session;
+  });
+}

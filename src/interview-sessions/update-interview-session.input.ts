@@ -1,0 +1,21 @@
+import { ValidateIf } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
+import { IsSessionText } from './is-session-text';
+
+const isGiven = (_input: object, value: unknown) => value !== undefined;
+
+@InputType({ description: 'The fields to change; an omitted field keeps its value.' })
+export class UpdateInterviewSessionInput {
+  @Field(() => String, { nullable: true, description: '1 to 200 characters; cannot be null' })
+  @ValidateIf(isGiven)
+  @IsSessionText()
+  title?: string;
+
+  @Field(() => String, { nullable: true, description: '1 to 200 characters; cannot be null' })
+  @ValidateIf(isGiven)
+  @IsSessionText()
+  candidateName?: string;
+
+  @Field(() => Date, { nullable: true, description: 'null clears it' })
+  scheduledAt?: Date | null;
+}

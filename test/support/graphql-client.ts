@@ -1,0 +1,24 @@
+export interface GraphQLResponse<Data = any> {
+  status: number;
+  headers: Headers;
+  body: { data?: Data | null; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }> };
+}
+
+/** One GraphQL request over real HTTP, as any client would send it. */
+export async function graphql<Data = any>(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<Data>> {
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>["body"] };
+}
+
+/** The error codes of a response, for compact assertions. */
+export function errorCodes(response: GraphQLResponse): string[] {
+  return (response.body.errors ?? []).map((error) => error.extensions?.code);
+}
