@@ -20,7 +20,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.database.embedded, logger);
   try {
     const url = config.database.url ?? embedded!.url;
-    const orm = await MikroORM.init(createOrmOptions({ ...config.database, url }));
+    const orm = await MikroORM.init(createOrmOptions({ ...config.database, url }, logger));
     if (embedded) {
       const applied = await orm.migrator.up();
       logger.info({ migrations: applied.map((migration) => migration.name) }, 'embedded database migrated');

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config/config';
+import type { Logger } from '../observability/logger';
 import { InterviewSession } from '../interview-sessions/interview-session.entity';
 import { createPrePing } from './pre-ping';
 
@@ -12,8 +13,9 @@ export const APPLICATION_NAME = 'interview-sessions-api';
  *
  * The pool mirrors a HikariCP / SQLAlchemy `pool_size=5, max_overflow=15, pool_recycle=1800,
  * pool_pre_ping=True` setup; every bound comes from the environment (see config/environment.ts).
+ * With a logger, the ORM's and the driver's messages go to it instead of the console.
  */
-export function createOrmOptions(database: DatabaseConfig & { url: string }): Options {
+export function createOrmOptions(database: DatabaseConfig & { url: string }, logger?: Logger): Options {
   const { pool } = database;
   const prePing = pool.prePing
     ? createPrePing({ timeoutMs: pool.prePingTimeoutMs, bypassMs: pool.prePingBypassMs })
@@ -37,7 +39,9 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }): Op
       emit: 'ts',
     },
     pool: { min: pool.min, max: pool.max, idleTimeoutMillis: pool.idleTimeoutMs },
+    ...(logger && { logger: (message: string) => logger.debug({ component: 'mikro-orm' }, message) }),
     driverOptions: {
+      ...(logger && { log: knexLog(logger) }),
       acquireConnectionTimeout: pool.acquireTimeoutMs,
       pool: {
         maxConnectionLifetimeMillis: pool.maxLifetimeMs,
@@ -59,4 +63,15 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }): Op
       },
     },
   });
+}
+
+/** knex reports dropped connections ("Connection Error: …") through these, by default to the console. */
+function knexLog(logger: Logger) {
+  const child = logger.child({ component: 'knex' });
+  return {
+    warn: (message: unknown) => child.warn(String(message)),
+    error: (message: unknown) => child.error(String(message)),
+    deprecate: (message: unknown) => child.warn(String(message)),
+    debug: (message: unknown) => child.debug(String(message)),
+  };
 }

@@ -25,7 +25,7 @@ export class InterviewSessionResolver {
   async interviewSessions(
     @Ctx() { em }: Context,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
-    @Arg('first', () => Int, { defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
+    @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
     first?: number | null,
     @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
   ): Promise<InterviewSessionConnection> {

@@ -1,0 +1,207 @@
+/**
+ * The floor: what the benchmark's requests cost with no GraphQL engine and no ORM. `node:http` +
+ * one `pg.Pool` (max 20); each of the benchmark's fixed documents (QUERIES, exactly as sent) maps
+ * to a handler that runs one SQL statement and writes the same JSON as the real server. Anything
+ * else is refused, so it is a yardstick, not a server.
+ *
+ *   DATABASE_URL=postgresql://… PORT=4100 npx ts-node --transpile-only bench/floor-server.ts
+ *
+ * run.ts imports QUERIES from here and runs a plain-JS transpile of this file (no ts-node in the
+ * measured process).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Pool } from 'pg';
+import { v7 as uuidv7, validate as isUuid } from 'uuid';
+
+const FIELDS = 'id title candidateName status scheduledAt startedAt completedAt createdAt updatedAt';
+const PAGE = `nodes { ${FIELDS} } pageInfo { hasNextPage endCursor }`;
+
+/** The benchmark's documents. The real server parses them; the floor only looks them up. */
+export const QUERIES = {
+  list: `query List { interviewSessions(filter: {status: IN_PROGRESS}, first: 20) { ${PAGE} } }`,
+  listAfter: `query ListAfter($after: String!) { interviewSessions(filter: {status: IN_PROGRESS}, first: 20, after: $after) { ${PAGE} } }`,
+  byId: `query ById($id: ID!) { interviewSession(id: $id) { ${FIELDS} } }`,
+  create: `mutation Create($input: CreateInterviewSessionInput!) { createInterviewSession(input: $input) { ${FIELDS} } }`,
+  start: `mutation Start($id: ID!) { startInterviewSession(id: $id) { ${FIELDS} } }`,
+  complete: `mutation Complete($id: ID!) { completeInterviewSession(id: $id) { ${FIELDS} } }`,
+  ping: '{ __typename }',
+} as const;
+
+interface Row {
+  id: string;
+  title: string;
+  candidate_name: string;
+  status: string;
+  scheduled_at: Date | null;
+  started_at: Date | null;
+  completed_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The GraphQL enum shows the keys; the table stores the lower-case values. */
+const STATUS_NAME: Record<string, string> = {
+  scheduled: 'SCHEDULED',
+  in_progress: 'IN_PROGRESS',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+};
+
+const iso = (date: Date | null) => (date === null ? null : date.toISOString());
+
+/** Keys in the order the documents select them: graphql-js answers in selection order. */
+const toNode = (row: Row) => ({
+  id: row.id,
+  title: row.title,
+  candidateName: row.candidate_name,
+  status: STATUS_NAME[row.status],
+  scheduledAt: iso(row.scheduled_at),
+  startedAt: iso(row.started_at),
+  completedAt: iso(row.completed_at),
+  createdAt: iso(row.created_at),
+  updatedAt: iso(row.updated_at),
+});
+
+/** src/interview-sessions/cursor.ts: base64url of "<ISO createdAt>|<uuid>". */
+const encodeCursor = (row: Row) => Buffer.from(`${row.created_at.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+
+class ClientError extends Error {
+  constructor(message: string, readonly code: string, readonly extensions: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+function decodeCursor(cursor: unknown): [string, string] {
+  const [time, id, ...rest] = Buffer.from(String(cursor), 'base64url').toString('utf8').split('|');
+  const date = new Date(time ?? '');
+  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(date.getTime()) || date.toISOString() !== time) {
+    throw new ClientError('"after" is not a cursor this API issued', 'BAD_USER_INPUT', { argument: 'after' });
+  }
+  return [time, id];
+}
+
+function sessionId(id: unknown): string {
+  if (typeof id !== 'string' || !isUuid(id)) throw new ClientError(`"${String(id).slice(0, 64)}" is not a valid session id (a UUID)`, 'BAD_USER_INPUT', { argument: 'id' });
+  return id.toLowerCase();
+}
+
+function sessionText(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length < 1 || value.length > 200 || !/\S/.test(value) || value.includes('\u0000')) {
+    throw new ClientError(`${name} must be 1 to 200 characters, not blank`, 'BAD_USER_INPUT', { argument: name });
+  }
+  return value;
+}
+
+type Variables = Record<string, unknown>;
+type Handler = (pool: Pool, variables: Variables) => Promise<{ data: Record<string, unknown> }>;
+
+const PAGE_SIZE = 20;
+const LIST_SQL = 'select * from interview_session where status = $1 order by created_at desc, id desc limit $2';
+const LIST_AFTER_SQL =
+  'select * from interview_session where status = $1 and (created_at, id) < ($2, $3) order by created_at desc, id desc limit $4';
+
+async function page(pool: Pool, sql: string, params: unknown[]) {
+  const { rows } = await pool.query<Row>(sql, params);
+  const nodes = rows.slice(0, PAGE_SIZE);
+  const last = nodes.at(-1);
+  return {
+    data: {
+      interviewSessions: {
+        nodes: nodes.map(toNode),
+        pageInfo: { hasNextPage: rows.length > PAGE_SIZE, endCursor: last ? encodeCursor(last) : null },
+      },
+    },
+  };
+}
+
+/** One UPDATE guarded by the status it leaves; a miss tells "no such session" from "wrong status". */
+function transition(field: string, from: string, to: string, stamp: string, pastTense: string): Handler {
+  const sql = `update interview_session set status = '${to}', ${stamp} = $2, updated_at = $2 where id = $1 and status = '${from}' returning *`;
+  return async (pool, { id }) => {
+    const key = sessionId(id);
+    const { rows } = await pool.query<Row>(sql, [key, new Date()]);
+    if (rows[0]) return { data: { [field]: toNode(rows[0]) } };
+    const found = await pool.query<Row>('select status from interview_session where id = $1', [key]);
+    if (!found.rows[0]) throw new ClientError(`InterviewSession ${String(id)} does not exist`, 'NOT_FOUND');
+    const status = STATUS_NAME[found.rows[0].status];
+    throw new ClientError(`A session that is ${status} cannot be ${pastTense}`, 'INVALID_STATUS_TRANSITION', { status });
+  };
+}
+
+const HANDLERS = new Map<string, Handler>([
+  [QUERIES.list, (pool) => page(pool, LIST_SQL, ['in_progress', PAGE_SIZE + 1])],
+  [QUERIES.listAfter, (pool, { after }) => page(pool, LIST_AFTER_SQL, ['in_progress', ...decodeCursor(after), PAGE_SIZE + 1])],
+  [
+    QUERIES.byId,
+    async (pool, { id }) => {
+      const { rows } = await pool.query<Row>('select * from interview_session where id = $1 limit 1', [sessionId(id)]);
+      return { data: { interviewSession: rows[0] ? toNode(rows[0]) : null } };
+    },
+  ],
+  [
+    QUERIES.create,
+    async (pool, { input }) => {
+      const { title, candidateName } = (input ?? {}) as Variables;
+      const now = new Date();
+      const { rows } = await pool.query<Row>(
+        `insert into interview_session (id, title, candidate_name, status, scheduled_at, created_at, updated_at)
+         values ($1, $2, $3, 'scheduled', null, $4, $4) returning *`,
+        [uuidv7(), sessionText(title, 'title'), sessionText(candidateName, 'candidateName'), now],
+      );
+      return { data: { createInterviewSession: toNode(rows[0]!) } };
+    },
+  ],
+  [QUERIES.start, transition('startInterviewSession', 'scheduled', 'in_progress', 'started_at', 'started')],
+  [QUERIES.complete, transition('completeInterviewSession', 'in_progress', 'completed', 'completed_at', 'completed')],
+  [QUERIES.ping, async () => ({ data: { __typename: 'Query' } })],
+]);
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const json = `${JSON.stringify(body)}\n`; // Apollo ends its JSON with a newline too
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+async function handle(pool: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST' || req.url !== '/graphql') return send(res, 404, { errors: [{ message: 'POST /graphql only' }] });
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let request: { query?: string; variables?: Variables };
+  try {
+    request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  }
+  const handler = HANDLERS.get(request.query ?? '');
+  if (!handler) return send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
+  try {
+    send(res, 200, await handler(pool, request.variables ?? {}));
+  } catch (error) {
+    if (error instanceof ClientError) {
+      return send(res, 200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }], data: null });
+    }
+    console.error(error);
+    send(res, 200, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
+  }
+}
+
+function main(): void {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20, application_name: 'bench-floor' });
+  pool.on('error', (error) => console.error('idle pool client failed:', error.message));
+  const server = createServer((req, res) => {
+    handle(pool, req, res).catch((error: unknown) => {
+      console.error(error);
+      if (!res.headersSent) send(res, 500, { errors: [{ message: 'Internal server error' }] });
+    });
+  });
+  server.listen(Number(process.env.PORT ?? 4100), process.env.HOST ?? '127.0.0.1');
+  const stop = () => {
+    server.close(() => void pool.end()); // after the last connection: in-flight requests still need the pool
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 3000).unref(); // a client that keeps its connection busy
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (require.main === module) main();

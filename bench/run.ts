@@ -1,0 +1,726 @@
+/**
+ * The benchmark: the real server (dist/, production mode) against the floor (bench/floor-server.ts),
+ * scenario by scenario, on the same seeded PostgreSQL.
+ *
+ *   npm run build && npx ts-node --transpile-only bench/run.ts
+ *
+ *   BENCH_DATABASE_URL  postgresql://postgres@127.0.0.1:5432/interview_sessions_bench
+ *   BENCH_ROWS          1000000   rows to seed (reused when already there)
+ *   BENCH_DURATION      10        seconds measured per run
+ *   BENCH_WARMUP        3         seconds of unmeasured load before each run
+ *   BENCH_ROUNDS        2         every scenario runs once per round on each server; medians are reported
+ *   BENCH_CONNECTIONS   32        concurrency; the overload scenario uses BENCH_OVERLOAD_CONNECTIONS (200)
+ *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some
+ *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
+ *
+ * Both servers are child processes; this process is the load generator (autocannon, in-process).
+ * Before loading, the first response of every scenario is compared between the two servers and
+ * with the database, so the floor cannot be cheaper by answering something else.
+ * Output: a markdown table on stdout, everything else on stderr, all numbers in
+ * bench/results/latest.json.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Client } from 'pg';
+import ts from 'typescript';
+import { encodeCursor } from '../src/interview-sessions/cursor';
+import { QUERIES } from './floor-server';
+import { benchRows, DEFAULT_DATABASE_URL, seed, type SeedResult } from './seed';
+
+// No type declarations ship with autocannon; this is the part used here.
+interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  stop(): void;
+}
+interface AutocannonResult { errors: number; timeouts: number; non2xx: number }
+type AutocannonRequest = Record<string, unknown>;
+const autocannon: (options: object) => AutocannonInstance = require('autocannon');
+
+const ROOT = join(__dirname, '..');
+const RESULTS = join(__dirname, 'results');
+const RUNTIME = join(RESULTS, 'runtime');
+
+const envNumber = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got ${process.env[name]})`);
+  return value;
+};
+const config = {
+  databaseUrl: process.env.BENCH_DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  rows: benchRows(),
+  duration: envNumber('BENCH_DURATION', 10),
+  warmup: envNumber('BENCH_WARMUP', 3),
+  rounds: envNumber('BENCH_ROUNDS', 2),
+  connections: envNumber('BENCH_CONNECTIONS', 32),
+  overloadConnections: envNumber('BENCH_OVERLOAD_CONNECTIONS', 200),
+  scenarios: process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim()),
+  cpuProfile: process.env.BENCH_CPU_PROF === '1',
+};
+const log = (line: string) => console.error(line);
+
+// ───────────────────────────── child servers ─────────────────────────────
+
+type TargetName = 'server' | 'floor';
+interface Target {
+  name: TargetName;
+  url: string;
+  child: ChildProcess;
+  pid: number;
+  /** application_name of its PostgreSQL connections, to find their backends. */
+  applicationName: string;
+}
+const targets: Target[] = [];
+
+/** Preloaded into both children: when this process dies (even by SIGKILL), they stop too. */
+const WATCH_PARENT = `process.channel && process.channel.unref();
+process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));\n`;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+async function startTarget(name: TargetName, script: string, extraArgs: string[], env: Record<string, string>, applicationName: string): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', join(RUNTIME, 'watch-parent.js'), ...extraArgs, script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: config.databaseUrl },
+    stdio: ['ignore', 2, 2, 'ipc'], // their logs go to stderr: stdout is the report
+  });
+  const target: Target = { name, url: `http://127.0.0.1:${port}/graphql`, child, pid: child.pid!, applicationName };
+  targets.push(target);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the ${name} exited during start (${child.exitCode ?? child.signalCode})`);
+    try {
+      const response = await post(target, QUERIES.ping);
+      if (response.status === 200) return target;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the ${name} did not answer within 30 s`);
+    await sleep(100);
+  }
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  const { child } = target;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(killer);
+}
+
+const stopAll = () => Promise.all(targets.map(stopTarget));
+
+// ───────────────────────────── /proc readings ─────────────────────────────
+
+/** utime + stime in clock ticks (100 per second). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : 0;
+}
+
+/** All cores together, from the first line of /proc/stat. */
+function machineTicks(): { busy: number; total: number } {
+  const [user, nice, system, idle, iowait, ...rest] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = [user, nice, system, idle, iowait, ...rest.slice(0, 3)].reduce((sum: number, value) => sum + (value ?? 0), 0);
+  return { busy: total - (idle ?? 0) - (iowait ?? 0), total };
+}
+
+/** CPU ticks of each PostgreSQL backend serving this target (they run on this machine). */
+async function backendTicks(db: Client, target: Target): Promise<Map<number, number>> {
+  const { rows } = await db.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and application_name = $1',
+    [target.applicationName],
+  );
+  const ticks = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      ticks.set(pid, cpuTicks(pid));
+    } catch {
+      // the backend just exited
+    }
+  }
+  return ticks;
+}
+
+function backendTicksSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let spent = 0;
+  for (const [pid, ticks] of after) spent += ticks - (before.get(pid) ?? 0); // a new backend counts from 0
+  return spent;
+}
+
+// ───────────────────────────── requests ─────────────────────────────
+
+interface Post { status: number; text: string; body: { data?: any; errors?: unknown[] } }
+
+async function post(target: Target, query: string, variables?: Record<string, unknown>): Promise<Post> {
+  const response = await fetch(target.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) };
+}
+
+const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
+
+/** Counters the autocannon callbacks fill during one load run. */
+let live = { graphqlErrors: 0, kinds: {} as Record<string, number> };
+const countKind = (kind: string) => (live.kinds[kind] = (live.kinds[kind] ?? 0) + 1);
+function checkResponse(status: number, text: string): void {
+  if (status === 200 && text.includes('"errors"')) live.graphqlErrors += 1;
+}
+
+interface Fixtures {
+  ids: string[];
+  cursor: string;
+  seededAt: Date;
+}
+
+interface Scenario {
+  key: string;
+  title: string;
+  connections: number;
+  requests(fixtures: Fixtures): AutocannonRequest[];
+}
+
+const randomId = (ids: string[]) => ids[Math.floor(Math.random() * ids.length)]!;
+
+/** Q4's write chain: sessions a create made wait for their start, started ones for their completion. */
+const pending = { toStart: [] as string[], toComplete: [] as string[] };
+let createdCount = 0;
+
+const SCENARIOS: Scenario[] = [
+  {
+    key: 'Q1',
+    title: 'list IN_PROGRESS, first 20',
+    connections: config.connections,
+    requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
+  },
+  {
+    key: 'Q2',
+    title: 'one session by random id',
+    connections: config.connections,
+    requests: ({ ids }) => [
+      {
+        method: 'POST',
+        setupRequest: (request: AutocannonRequest) => ({ ...request, body: body(QUERIES.byId, { id: randomId(ids) }) }),
+        onResponse: checkResponse,
+      },
+    ],
+  },
+  {
+    key: 'Q3',
+    title: 'list after the 5,000th row (keyset)',
+    connections: config.connections,
+    requests: ({ cursor }) => [{ method: 'POST', body: body(QUERIES.listAfter, { after: cursor }), onResponse: checkResponse }],
+  },
+  {
+    key: 'Q4',
+    title: '45% Q1, 45% Q2, 10% create/start/complete',
+    connections: config.connections,
+    requests: ({ ids }) => [
+      {
+        method: 'POST',
+        setupRequest: (request: AutocannonRequest, context: { kind?: string }) => {
+          const roll = Math.random();
+          let kind: string;
+          let text: string;
+          if (roll < 0.45) [kind, text] = ['list', body(QUERIES.list)];
+          else if (roll < 0.9) [kind, text] = ['byId', body(QUERIES.byId, { id: randomId(ids) })];
+          else if (pending.toComplete.length > 0) [kind, text] = ['complete', body(QUERIES.complete, { id: pending.toComplete.shift() })];
+          else if (pending.toStart.length > 0) [kind, text] = ['start', body(QUERIES.start, { id: pending.toStart.shift() })];
+          else {
+            createdCount += 1;
+            const input = { title: `Bench session ${createdCount}`, candidateName: `Bench Candidate ${createdCount % 997}` };
+            [kind, text] = ['create', body(QUERIES.create, { input })];
+          }
+          context.kind = kind;
+          countKind(kind);
+          return { ...request, body: text };
+        },
+        onResponse: (status: number, text: string, context: { kind?: string }) => {
+          checkResponse(status, text);
+          if (status !== 200 || (context.kind !== 'create' && context.kind !== 'start')) return;
+          const data = JSON.parse(text).data;
+          if (context.kind === 'create' && data?.createInterviewSession) pending.toStart.push(data.createInterviewSession.id);
+          if (context.kind === 'start' && data?.startInterviewSession) pending.toComplete.push(data.startInterviewSession.id);
+        },
+      },
+    ],
+  },
+  {
+    key: 'Q1-overload',
+    title: `Q1 at ${config.overloadConnections} connections`,
+    connections: config.overloadConnections,
+    requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
+  },
+];
+
+// ───────────────────────────── load runs ─────────────────────────────
+
+let current: AutocannonInstance | undefined;
+
+interface Load { seconds: number; responses: number; latencies: Float64Array; errors: number; timeouts: number; non2xx: number; graphqlErrors: number; kinds: Record<string, number> }
+
+async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seconds: number): Promise<Load> {
+  if (stopping) throw new Error('interrupted');
+  live = { graphqlErrors: 0, kinds: {} };
+  let latencies = new Float64Array(1 << 16);
+  let responses = 0;
+  const started = performance.now();
+  current = autocannon({
+    url: target.url,
+    connections: scenario.connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/json' },
+    requests: scenario.requests(fixtures),
+  });
+  current.on('response', (_client, _status, _bytes, ms) => {
+    if (responses === latencies.length) {
+      const grown = new Float64Array(latencies.length * 2);
+      grown.set(latencies);
+      latencies = grown;
+    }
+    latencies[responses++] = ms;
+  });
+  const result = await current;
+  current = undefined;
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    seconds: elapsed,
+    responses,
+    latencies: latencies.subarray(0, responses).sort(),
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    graphqlErrors: live.graphqlErrors,
+    kinds: live.kinds,
+  };
+}
+
+const percentile = (sorted: Float64Array, q: number) => (sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!);
+
+interface Measurement {
+  round: number;
+  scenario: string;
+  target: TargetName;
+  connections: number;
+  seconds: number;
+  responses: number;
+  rps: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  cpuUsPerRequest: number;
+  dbCpuUsPerRequest: number;
+  /** This process (autocannon): if it is near a full core, the numbers measure the generator. */
+  loadGeneratorCpuUsPerRequest: number;
+  /** Busy share of all the machine's cores during the run: near 100 %, everything competes. */
+  machineCpuBusyPercent: number;
+  peakRssMb: number;
+  requestKinds?: Record<string, number>;
+}
+
+async function measure(db: Client, target: Target, scenario: Scenario, fixtures: Fixtures, round: number): Promise<Measurement> {
+  await load(target, scenario, fixtures, config.warmup);
+  await resetWrites(db, fixtures);
+  const cpuBefore = cpuTicks(target.pid);
+  const dbBefore = await backendTicks(db, target);
+  const generatorBefore = process.cpuUsage();
+  const machineBefore = machineTicks();
+  let peakRss = rssKb(target.pid);
+  const poll = setInterval(() => (peakRss = Math.max(peakRss, rssKb(target.pid))), 50);
+  let run: Load;
+  try {
+    run = await load(target, scenario, fixtures, config.duration);
+  } finally {
+    clearInterval(poll);
+  }
+  peakRss = Math.max(peakRss, rssKb(target.pid));
+  const cpuTicksSpent = cpuTicks(target.pid) - cpuBefore;
+  const generator = process.cpuUsage(generatorBefore);
+  const machineAfter = machineTicks();
+  const dbTicksSpent = backendTicksSpent(dbBefore, await backendTicks(db, target));
+  await resetWrites(db, fixtures);
+  const perRequest = (ticks: number) => (run.responses > 0 ? (ticks * 10_000) / run.responses : NaN); // 1 tick = 10 ms
+  const measurement: Measurement = {
+    round,
+    scenario: scenario.key,
+    target: target.name,
+    connections: scenario.connections,
+    seconds: run.seconds,
+    responses: run.responses,
+    rps: run.responses / run.seconds,
+    latencyMs: {
+      p50: percentile(run.latencies, 0.5),
+      p90: percentile(run.latencies, 0.9),
+      p99: percentile(run.latencies, 0.99),
+      max: percentile(run.latencies, 1),
+    },
+    errors: run.errors,
+    timeouts: run.timeouts,
+    non2xx: run.non2xx,
+    graphqlErrors: run.graphqlErrors,
+    cpuUsPerRequest: perRequest(cpuTicksSpent),
+    dbCpuUsPerRequest: perRequest(dbTicksSpent),
+    loadGeneratorCpuUsPerRequest: (generator.user + generator.system) / run.responses,
+    machineCpuBusyPercent: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
+    peakRssMb: peakRss / 1024,
+    ...(Object.keys(run.kinds).length > 1 && { requestKinds: run.kinds }),
+  };
+  const m = measurement;
+  log(
+    `  round ${round} ${scenario.key.padEnd(11)} ${target.name.padEnd(6)} ${m.rps.toFixed(0).padStart(6)} req/s  ` +
+      `p50 ${m.latencyMs.p50.toFixed(2)} ms  p99 ${m.latencyMs.p99.toFixed(2)} ms  cpu ${m.cpuUsPerRequest.toFixed(0)} µs/req  ` +
+      `db ${m.dbCpuUsPerRequest.toFixed(0)} µs/req  autocannon ${m.loadGeneratorCpuUsPerRequest.toFixed(0)} µs/req  ` +
+      `machine ${m.machineCpuBusyPercent.toFixed(0)}% busy  rss ${m.peakRssMb.toFixed(0)} MB  ` +
+      `errors ${m.errors + m.timeouts + m.non2xx + m.graphqlErrors}`,
+  );
+  return measurement;
+}
+
+/** Sessions the mutations created go, so every run reads the table as it was seeded. */
+async function resetWrites(db: Client, fixtures: Fixtures): Promise<void> {
+  pending.toStart.length = 0;
+  pending.toComplete.length = 0;
+  await db.query('delete from interview_session where created_at > $1', [fixtures.seededAt]);
+}
+
+// ───────────────────────────── correctness checks ─────────────────────────────
+
+const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const TIMESTAMPS = ['scheduledAt', 'startedAt', 'completedAt', 'createdAt', 'updatedAt'];
+
+/** The first path where two JSON values differ, for a readable failure. */
+function firstDifference(a: unknown, b: unknown, path = '$'): string | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      const found = firstDifference((a as any)[key], (b as any)[key], `${path}.${key}`);
+      if (found) return found;
+    }
+    return `${path}: key order differs`;
+  }
+  return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+}
+
+class CheckError extends Error {}
+
+function assertCheck(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new CheckError(message);
+}
+
+function assertSession(node: any, where: string): void {
+  assertCheck(node && typeof node.id === 'string', `${where}: no session`);
+  for (const field of TIMESTAMPS) {
+    const value = node[field];
+    assertCheck(value === null || ISO_MS.test(value), `${where}.${field} is not an ISO timestamp with milliseconds: ${value}`);
+  }
+  assertCheck(['SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'].includes(node.status), `${where}.status is ${node.status}`);
+}
+
+interface Check { scenario: string; passed: boolean; identicalBytes?: boolean; detail?: string }
+
+/** Both servers, same request: same JSON, and the rows the database says. */
+async function sameAnswer(server: Target, floor: Target, query: string, variables?: Record<string, unknown>) {
+  const [fromServer, fromFloor] = await Promise.all([post(server, query, variables), post(floor, query, variables)]);
+  assertCheck(fromServer.status === 200 && !fromServer.body.errors, `server answered ${fromServer.status} ${fromServer.text.slice(0, 300)}`);
+  assertCheck(fromFloor.status === 200 && !fromFloor.body.errors, `floor answered ${fromFloor.status} ${fromFloor.text.slice(0, 300)}`);
+  const difference = firstDifference(fromServer.body, fromFloor.body);
+  assertCheck(!difference, `server and floor differ at ${difference}`);
+  return { data: fromServer.body.data, identicalBytes: fromServer.text === fromFloor.text };
+}
+
+async function expectedPage(db: Client, offset: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    "select id from interview_session where status = 'in_progress' order by created_at desc, id desc offset $1 limit 20",
+    [offset],
+  );
+  return rows.map((row) => row.id);
+}
+
+async function checkPage(db: Client, server: Target, floor: Target, query: string, variables: Record<string, unknown> | undefined, offset: number) {
+  const { data, identicalBytes } = await sameAnswer(server, floor, query, variables);
+  const { nodes, pageInfo } = data.interviewSessions;
+  nodes.forEach((node: unknown, i: number) => assertSession(node, `nodes[${i}]`));
+  assertCheck(isDeepStrictEqual(nodes.map((node: { id: string }) => node.id), await expectedPage(db, offset)), 'the page is not the rows the database orders there');
+  assertCheck(nodes.every((node: { status: string }) => node.status === 'IN_PROGRESS'), 'a node is not IN_PROGRESS');
+  assertCheck(pageInfo.hasNextPage === true && typeof pageInfo.endCursor === 'string', `pageInfo is ${JSON.stringify(pageInfo)}`);
+  return identicalBytes;
+}
+
+/** create → start → complete on each server, then both read both sessions back. */
+async function checkWrites(server: Target, floor: Target): Promise<boolean> {
+  const input = { title: 'Bench check session', candidateName: 'Bench Check Candidate' };
+  const chains = [];
+  for (const target of [server, floor]) {
+    const created = (await post(target, QUERIES.create, { input })).body;
+    assertCheck(created.data?.createInterviewSession, `${target.name} create: ${JSON.stringify(created)}`);
+    const id = created.data.createInterviewSession.id;
+    const started = (await post(target, QUERIES.start, { id })).body;
+    assertCheck(started.data?.startInterviewSession, `${target.name} start: ${JSON.stringify(started)}`);
+    const completed = (await post(target, QUERIES.complete, { id })).body;
+    assertCheck(completed.data?.completeInterviewSession, `${target.name} complete: ${JSON.stringify(completed)}`);
+    chains.push({
+      target,
+      created: created.data.createInterviewSession,
+      started: started.data.startInterviewSession,
+      completed: completed.data.completeInterviewSession,
+    });
+  }
+  // What the servers set themselves (ids, timestamps) differs; everything else must not.
+  const stable = (node: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'id' || (TIMESTAMPS.includes(key) && value !== null) ? typeof value : value]));
+  for (const step of ['created', 'started', 'completed'] as const) {
+    const [a, b] = chains.map((chain) => chain[step]);
+    assertSession(a, `server ${step}`);
+    assertSession(b, `floor ${step}`);
+    const difference = firstDifference(stable(a), stable(b));
+    assertCheck(!difference, `the ${step} sessions differ at ${difference}`);
+  }
+  let identicalBytes = true;
+  for (const chain of chains) {
+    const { data, identicalBytes: same } = await sameAnswer(server, floor, QUERIES.byId, { id: chain.created.id });
+    identicalBytes &&= same;
+    const difference = firstDifference(chain.completed, data.interviewSession);
+    assertCheck(!difference, `${chain.target.name}: completeInterviewSession returned what a read does not show, at ${difference}`);
+    const { createdAt, startedAt, completedAt } = chain.completed;
+    assertCheck(createdAt === chain.created.createdAt && startedAt === chain.started.startedAt, `${chain.target.name}: a later step changed an earlier timestamp`);
+    assertCheck(createdAt <= startedAt && startedAt <= completedAt, `${chain.target.name}: timestamps out of order`);
+  }
+  return identicalBytes;
+}
+
+async function runChecks(db: Client, server: Target, floor: Target, fixtures: Fixtures, scenarios: Scenario[]): Promise<Check[]> {
+  const checks: Check[] = [];
+  for (const scenario of scenarios) {
+    try {
+      let identicalBytes: boolean;
+      if (scenario.key === 'Q1' || scenario.key === 'Q1-overload') {
+        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0);
+      } else if (scenario.key === 'Q3') {
+        identicalBytes = await checkPage(db, server, floor, QUERIES.listAfter, { after: fixtures.cursor }, 5000);
+      } else if (scenario.key === 'Q2') {
+        const id = fixtures.ids[0]!;
+        const answer = await sameAnswer(server, floor, QUERIES.byId, { id });
+        assertSession(answer.data.interviewSession, 'interviewSession');
+        assertCheck(answer.data.interviewSession.id === id, 'interviewSession is another session');
+        identicalBytes = answer.identicalBytes;
+      } else {
+        identicalBytes = await checkWrites(server, floor);
+      }
+      checks.push({ scenario: scenario.key, passed: true, identicalBytes });
+      log(`check ${scenario.key}: same answer from both${identicalBytes ? ' (byte-identical)' : ' (same JSON, different bytes)'}`);
+    } catch (error) {
+      if (!(error instanceof CheckError)) throw error;
+      checks.push({ scenario: scenario.key, passed: false, detail: error.message });
+      log(`check ${scenario.key}: FAILED: ${error.message}`);
+    } finally {
+      await resetWrites(db, fixtures);
+    }
+  }
+  return checks;
+}
+
+// ───────────────────────────── report ─────────────────────────────
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+interface Summary {
+  scenario: string;
+  title: string;
+  connections: number;
+  server: ReturnType<typeof summarise>;
+  floor: ReturnType<typeof summarise>;
+  ratio: { rps: number; cpuPerRequest: number };
+}
+
+function summarise(runs: Measurement[]) {
+  return {
+    rps: median(runs.map((run) => run.rps)),
+    p50Ms: median(runs.map((run) => run.latencyMs.p50)),
+    p99Ms: median(runs.map((run) => run.latencyMs.p99)),
+    cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest)),
+    dbCpuUsPerRequest: median(runs.map((run) => run.dbCpuUsPerRequest)),
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+    failures: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx + run.graphqlErrors, 0),
+  };
+}
+
+function markdown(summaries: Summary[]): string {
+  const f = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+  const pair = (a: number, b: number, digits = 0) => `${f(a, digits)} / ${f(b, digits)}`;
+  const lines = [
+    '| scenario | conns | req/s server / floor | server ÷ floor | p50 ms server / floor | p99 ms server / floor | server CPU µs/req (floor) | DB CPU µs/req server / floor | peak RSS MB server / floor | errors server / floor |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { scenario, connections, server: s, floor: fl, ratio } of summaries) {
+    lines.push(
+      `| ${scenario} | ${connections} | ${pair(s.rps, fl.rps)} | ${f(ratio.rps, 2)} | ${pair(s.p50Ms, fl.p50Ms, 2)} | ${pair(s.p99Ms, fl.p99Ms, 2)} | ` +
+        `${f(s.cpuUsPerRequest)} (${f(fl.cpuUsPerRequest)}, ×${f(ratio.cpuPerRequest, 1)}) | ${pair(s.dbCpuUsPerRequest, fl.dbCpuUsPerRequest)} | ` +
+        `${pair(s.peakRssMb, fl.peakRssMb)} | ${s.failures} / ${fl.failures} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The floor runs as plain JavaScript: no ts-node (and its memory) in the measured process. */
+function prepareRuntime(): void {
+  mkdirSync(RUNTIME, { recursive: true });
+  writeFileSync(join(RUNTIME, 'watch-parent.js'), WATCH_PARENT);
+  const source = readFileSync(join(__dirname, 'floor-server.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  writeFileSync(join(RUNTIME, 'floor-server.js'), outputText);
+}
+
+function gitState() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    return { commit, srcDirty: dirty };
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const serverMain = join(ROOT, 'dist/src/main.js');
+  if (!existsSync(serverMain)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
+  if (newestMtime(join(ROOT, 'src')) > statSync(serverMain).mtimeMs) log('warning: src/ changed after the last build: the benchmark runs the older dist/');
+  const scenarios = SCENARIOS.filter((scenario) => !config.scenarios || config.scenarios.includes(scenario.key));
+  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${SCENARIOS.map((s) => s.key).join(', ')}`);
+
+  const seeded: SeedResult = await seed({ databaseUrl: config.databaseUrl, rows: config.rows, log });
+  const db = new Client({ connectionString: config.databaseUrl, application_name: 'bench-runner' });
+  await db.connect();
+  try {
+    const ids = (await db.query<{ id: string }>('select id from interview_session order by random() limit 1000')).rows.map((row) => row.id);
+    const { rows: [fifthThousand] } = await db.query<{ created_at: Date; id: string }>(
+      "select created_at, id from interview_session where status = 'in_progress' order by created_at desc, id desc offset 4999 limit 1",
+    );
+    if (!fifthThousand) throw new Error('fewer than 5,000 IN_PROGRESS sessions: raise BENCH_ROWS');
+    const fixtures: Fixtures = { ids, cursor: encodeCursor({ createdAt: fifthThousand.created_at, id: fifthThousand.id }), seededAt: seeded.seededAt };
+
+    prepareRuntime();
+    const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
+    const server = await startTarget('server', serverMain, profileArgs, { NODE_ENV: 'production', LOG_LEVEL: 'warn' }, 'interview-sessions-api');
+    const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
+    log(`server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
+
+    const checks = await runChecks(db, server, floor, fixtures, scenarios);
+    if (checks.some((check) => !check.passed)) throw new Error('the servers disagree (see the checks above): not benchmarking a floor that answers something else');
+
+    const runs: Measurement[] = [];
+    for (let round = 1; round <= config.rounds; round += 1) {
+      for (const scenario of scenarios) {
+        // Alternate who goes first, so a drift of the machine does not always favour one side.
+        const order = (round + scenarios.indexOf(scenario)) % 2 === 1 ? [server, floor] : [floor, server];
+        for (const target of order) runs.push(await measure(db, target, scenario, fixtures, round));
+      }
+    }
+
+    const summaries: Summary[] = scenarios.map((scenario) => {
+      const of = (name: TargetName) => summarise(runs.filter((run) => run.scenario === scenario.key && run.target === name));
+      const [s, fl] = [of('server'), of('floor')];
+      return {
+        scenario: scenario.key,
+        title: scenario.title,
+        connections: scenario.connections,
+        server: s,
+        floor: fl,
+        ratio: { rps: s.rps / fl.rps, cpuPerRequest: s.cpuUsPerRequest / fl.cpuUsPerRequest },
+      };
+    });
+    const table = markdown(summaries);
+    console.log(`\n${table}\n`);
+    console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
+    mkdirSync(RESULTS, { recursive: true });
+    const report = {
+      startedAt,
+      finishedAt: new Date(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+      git: gitState(),
+      config: { ...config, databaseUrl: config.databaseUrl.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') },
+      notes: [
+        'rps = responses / wall time of the measured run; latencies from every response (not autocannon’s ms histogram)',
+        'CPU µs/req from /proc/<pid>/stat utime+stime (10 ms ticks) of the server process, over the measured run',
+        'DB CPU µs/req: the same for the PostgreSQL backends with the target’s application_name',
+        'peak RSS: VmRSS polled every 50 ms during the measured run',
+      ],
+      seed: seeded,
+      checks,
+      summary: summaries,
+      table,
+      runs,
+    };
+    writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${join(RESULTS, 'latest.json')}`);
+  } finally {
+    await db.end();
+  }
+}
+
+let stopping = false;
+function interrupt(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping the servers…`);
+  current?.stop();
+  stopAll().finally(() => process.exit(130));
+}
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
+process.on('exit', () => {
+  for (const { child } of targets) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+main()
+  .catch((error: unknown) => {
+    if (!stopping) console.error(error instanceof Error ? `bench failed: ${error.stack ?? error.message}` : error);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    if (!stopping) await stopAll();
+  });

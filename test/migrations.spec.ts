@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..');
+const MIGRATIONS = readdirSync(join(ROOT, 'src/migrations'))
+  .filter((file) => /^Migration\d+.*\.ts$/.test(file))
+  .map((file) => file.replace(/\.ts$/, ''))
+  .sort();
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+/** The MikroORM CLI, exactly as a developer runs it from the repository root. */
+async function cli(...args: string[]): Promise<string> {
+  const { stdout, stderr } = await run('npx', ['mikro-orm', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: db.url, FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  return stdout + stderr;
+}
+
+const tables = async () =>
+  (await db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' order by 1`)).map(
+    (row) => row.tablename,
+  );
+const applied = async () =>
+  (await db.query<{ name: string }>(`select name from mikro_orm_migrations order by id`)).map((row) => row.name);
+
+describe('migrations, through `npx mikro-orm`', () => {
+  it('go up, down one, down to zero and up again, leaving the schema exactly as the entities describe it', async () => {
+    expect(await cli('migration:pending')).toContain(MIGRATIONS[0]);
+
+    await cli('migration:up');
+    expect(await applied()).toEqual(MIGRATIONS);
+    expect(await tables()).toContain('interview_session');
+    expect(await cli('migration:list')).toContain(MIGRATIONS.at(-1));
+    expect(await cli('migration:check')).toMatch(/No changes required/);
+
+    await cli('migration:down');
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, -1));
+
+    await cli('migration:up');
+    await cli('migration:down', '--to', '0');
+    expect(await applied()).toEqual([]);
+    expect(await tables()).not.toContain('interview_session');
+
+    await cli('migration:up');
+    expect(await applied()).toEqual(MIGRATIONS);
+    expect(await cli('migration:check')).toMatch(/No changes required/);
+  });
+
+  it('create the indexes the list query needs, by name', async () => {
+    const indexes = await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where tablename = 'interview_session' order by 1`,
+    );
+    expect(Object.fromEntries(indexes.map((index) => [index.indexname, index.indexdef.replace(/^.* USING /, '')]))).toEqual({
+      interview_session_pkey: 'btree (id)',
+      interview_session_status_index: 'btree (status)',
+      interview_session_created_at_index: 'btree (created_at DESC, id DESC)',
+      interview_session_status_created_at_index: 'btree (status, created_at DESC, id DESC)',
+    });
+  });
+});

@@ -1,0 +1,107 @@
+import { Client } from 'pg';
+import { APPLICATION_NAME } from '../src/database/orm-options';
+import { graphql } from './support/graphql-client';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const LIST = '{ interviewSessions(first: 5) { nodes { id } } }';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+/** Backend pids of the server's pool, as PostgreSQL sees them. */
+async function poolBackends(current: TestApp): Promise<number[]> {
+  const rows = await current.db.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = current_database() and application_name = $1 order by pid`,
+    [APPLICATION_NAME],
+  );
+  return rows.map((row) => row.pid);
+}
+
+/** Polls a condition on the database side; fails after `timeoutMs` instead of hanging. */
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function expectAllSucceed(requests: number): Promise<void> {
+  const responses = await Promise.all(Array.from({ length: requests }, () => graphql(app!.url, LIST)));
+  expect(responses.map((response) => [response.status, response.body.errors?.[0]?.extensions?.code])).toEqual(
+    Array(requests).fill([200, undefined]),
+  );
+}
+
+describe('the connection pool', () => {
+  it('keeps DB_POOL_MIN connections open from the start and never opens more than DB_POOL_MAX', async () => {
+    app = await startTestApp({
+      DB_POOL_MIN: '2',
+      DB_POOL_MAX: '4',
+      DB_POOL_ACQUIRE_TIMEOUT_MS: '20000',
+      DB_STATEMENT_TIMEOUT_MS: '20000',
+      DB_QUERY_TIMEOUT_MS: '20000',
+    });
+    const current = app;
+    expect(await poolBackends(current)).toHaveLength(2);
+
+    // Another session holds the table lock, so every request keeps its connection while more queue up.
+    const blocker = new Client({ connectionString: current.db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table interview_session in access exclusive mode');
+      const requests = Promise.all(Array.from({ length: 12 }, () => graphql(current.url, LIST)));
+      await eventually(
+        () => current.db.query<{ count: number }>(
+          `select count(*)::int as count from pg_stat_activity
+           where datname = current_database() and application_name = $1 and wait_event_type = 'Lock'`,
+          [APPLICATION_NAME],
+        ),
+        ([row]) => row!.count === 4,
+      );
+      expect(await poolBackends(current)).toHaveLength(4);
+      expect(current.database.orm.em.getConnection().getKnex().client.pool.numPendingAcquires()).toBe(8);
+      await blocker.query('commit');
+
+      const responses = await requests;
+      expect(responses.every((response) => response.status === 200 && !response.body.errors)).toBe(true);
+    } finally {
+      await blocker.end();
+    }
+  });
+
+  it('replaces connections older than DB_POOL_MAX_LIFETIME_MS with new backends', async () => {
+    app = await startTestApp({ DB_POOL_MIN: '2', DB_POOL_MAX_LIFETIME_MS: '1000', DB_POOL_MAX_LIFETIME_JITTER_MS: '0' });
+    const current = app;
+    const original = await poolBackends(current);
+    expect(original).toHaveLength(2);
+
+    const replaced = await eventually(
+      async () => {
+        await expectAllSucceed(2);
+        return poolBackends(current);
+      },
+      (pids) => pids.length > 0 && pids.every((pid) => !original.includes(pid)),
+    );
+    expect(replaced.some((pid) => original.includes(pid))).toBe(false);
+  });
+
+  it('serves every request after all of its connections were killed with pg_terminate_backend', async () => {
+    app = await startTestApp({ DB_POOL_MIN: '5' });
+    await expectAllSucceed(20);
+    const killed = await app.db.query<{ pid: number }>(
+      `select pid, pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1`,
+      [APPLICATION_NAME],
+    );
+    expect(killed.length).toBeGreaterThanOrEqual(5);
+
+    await expectAllSucceed(20);
+    expect((await poolBackends(app)).some((pid) => killed.some((row) => row.pid === pid))).toBe(false);
+  });
+});
