@@ -614,13 +614,15 @@ function prepareRuntime(): void {
   writeFileSync(join(RUNTIME, 'floor-server.js'), outputText);
 }
 
-function gitState() {
+/** What was measured: the commit, whether src/ had uncommitted changes, and whether dist/ predates src/. */
+function codeState(serverMain: string) {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  const distBuiltAt = new Date(statSync(serverMain).mtimeMs);
+  const srcChangedAt = new Date(newestMtime(join(ROOT, 'src')));
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
-    return { commit, srcDirty: dirty };
+    return { commit: git('rev-parse', 'HEAD'), srcUncommitted: git('status', '--porcelain', '--', 'src') !== '', distBuiltAt, srcChangedAt };
   } catch {
-    return undefined;
+    return { distBuiltAt, srcChangedAt };
   }
 }
 
@@ -628,7 +630,8 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const serverMain = join(ROOT, 'dist/src/main.js');
   if (!existsSync(serverMain)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
-  if (newestMtime(join(ROOT, 'src')) > statSync(serverMain).mtimeMs) log('warning: src/ changed after the last build: the benchmark runs the older dist/');
+  const code = codeState(serverMain);
+  if (code.srcChangedAt > code.distBuiltAt) log('warning: src/ changed after the last build: the benchmark runs the older dist/');
   const scenarios = SCENARIOS.filter((scenario) => !config.scenarios || config.scenarios.includes(scenario.key));
   if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${SCENARIOS.map((s) => s.key).join(', ')}`);
 
@@ -681,7 +684,7 @@ async function main(): Promise<void> {
       startedAt,
       finishedAt: new Date(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
-      git: gitState(),
+      code,
       config: { ...config, databaseUrl: config.databaseUrl.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@') },
       notes: [
         'rps = responses / wall time of the measured run; latencies from every response (not autocannon’s ms histogram)',

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { startApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
+import { EmbeddedPostgresError } from './database/embedded-postgres';
 import { createLogger, type Logger } from './observability/logger';
 
 /** The process: configuration, the app, and an orderly stop on SIGTERM / SIGINT. */
@@ -11,19 +12,25 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
     stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
-      () => logger.info('stopped'),
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exitCode = 1;
+        process.exit(1);
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */
@@ -40,7 +47,8 @@ async function stopWithin(timeoutMs: number, app: Awaited<ReturnType<typeof star
 }
 
 main().catch((error: unknown) => {
-  // A bad configuration is one clear line; anything else keeps its stack for the operator.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // A bad configuration or a busy port is one clear line; anything else keeps its stack.
+  const explained = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  console.error(explained ? error.message : error);
   process.exit(1);
 });

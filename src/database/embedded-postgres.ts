@@ -138,8 +138,10 @@ async function describeProcess(pid: number): Promise<{ isPostgres: boolean; pare
       readFile(`/proc/${pid}/stat`, 'utf8'),
     ]);
     // stat: "pid (comm) state ppid ...": the command may contain spaces, so split after ")".
-    const parentPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return { isPostgres: cmdline.includes('postgres'), parentPid };
+    const [state, parentPid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // An exited orphan stays a zombie until init reaps it: it is gone for our purposes.
+    if (state === 'Z') return undefined;
+    return { isPostgres: cmdline.includes('postgres'), parentPid: Number(parentPid) };
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import fastifyApollo from '@as-integrations/fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { Context } from '../graphql/context';
@@ -18,20 +18,28 @@ export interface HttpServerDependencies {
 
 /** Fastify with Apollo at /graphql: HTTP → Apollo → context (a forked EntityManager) → resolvers. */
 export async function createHttpServer({ config, logger, orm, schema }: HttpServerDependencies) {
-  const app = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+  const app = Fastify({
+    loggerInstance: logger,
+    // Fastify's two lines per request are off; requests are logged once, by the GraphQL layer.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
 
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
+    // The process owns shutdown (main.ts): Apollo's own signal handler would re-raise the signal
+    // and kill the process before the pool and the embedded database are closed.
+    stopOnTerminationSignals: false,
     formatError: createFormatError(logger),
     plugins: [
-      fastifyApolloDrainPlugin(app),
       // No cache hints in this API; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
     ],
   });
   await apollo.start();
+  // fastify.close() stops accepting and waits for in-flight requests; then Apollo stops.
+  app.addHook('onClose', () => apollo.stop());
 
   await app.register(fastifyApollo(apollo), {
     context: async (): Promise<Context> => ({ em: orm.em.fork() }),
