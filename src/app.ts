@@ -1,11 +1,12 @@
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { buildApiSchema } from './graphql/schema';
-import { createHttpServer, type HttpServer } from './http/server';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from './http/server';
 import type { Logger } from './observability/logger';
 
 export interface App {
-  http: HttpServer;
+  http: FastifyInstance;
   database: Database;
   /** Where it listens, e.g. http://127.0.0.1:4000 */
   url: string;

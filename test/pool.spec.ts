@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
 import { graphql } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const LIST = '{ interviewSessions(first: 5) { nodes { id } } }';
 
@@ -18,17 +19,6 @@ async function poolBackends(current: TestApp): Promise<number[]> {
     [APPLICATION_NAME],
   );
   return rows.map((row) => row.pid);
-}
-
-/** Polls a condition on the database side; fails after `timeoutMs` instead of hanging. */
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function expectAllSucceed(requests: number): Promise<void> {
@@ -57,14 +47,14 @@ describe('the connection pool', () => {
       await blocker.query('begin');
       await blocker.query('lock table interview_session in access exclusive mode');
       const requests = Promise.all(Array.from({ length: 12 }, () => graphql(current.url, LIST)));
-      await eventually(
-        () => current.db.query<{ count: number }>(
+      await waitFor(async () => {
+        const [row] = await current.db.query<{ count: number }>(
           `select count(*)::int as count from pg_stat_activity
            where datname = current_database() and application_name = $1 and wait_event_type = 'Lock'`,
           [APPLICATION_NAME],
-        ),
-        ([row]) => row!.count === 4,
-      );
+        );
+        return row!.count === 4;
+      }, 'four requests holding pool connections, blocked on the lock');
       expect(await poolBackends(current)).toHaveLength(4);
       expect(current.database.orm.em.getConnection().getKnex().client.pool.numPendingAcquires()).toBe(8);
       await blocker.query('commit');
@@ -82,14 +72,11 @@ describe('the connection pool', () => {
     const original = await poolBackends(current);
     expect(original).toHaveLength(2);
 
-    const replaced = await eventually(
-      async () => {
-        await expectAllSucceed(2);
-        return poolBackends(current);
-      },
-      (pids) => pids.length > 0 && pids.every((pid) => !original.includes(pid)),
-    );
-    expect(replaced.some((pid) => original.includes(pid))).toBe(false);
+    await waitFor(async () => {
+      await expectAllSucceed(2);
+      const pids = await poolBackends(current);
+      return pids.length > 0 && pids.every((pid) => !original.includes(pid));
+    }, 'every original backend to be replaced');
   });
 
   it('serves every request after all of its connections were killed with pg_terminate_backend', async () => {

@@ -4,7 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { InterviewSession } from '../interview-sessions/interview-session.entity';
-import { createPrePing } from './pre-ping';
+import { createConnectionHealth } from './connection-health';
 
 export const APPLICATION_NAME = 'interview-sessions-api';
 
@@ -17,9 +17,7 @@ export const APPLICATION_NAME = 'interview-sessions-api';
  */
 export function createOrmOptions(database: DatabaseConfig & { url: string }, logger?: Logger): Options {
   const { pool } = database;
-  const prePing = pool.prePing
-    ? createPrePing({ timeoutMs: pool.prePingTimeoutMs, bypassMs: pool.prePingBypassMs })
-    : undefined;
+  const health = createConnectionHealth(pool);
 
   return defineConfig({
     clientUrl: database.url,
@@ -46,13 +44,11 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }, log
       pool: {
         maxConnectionLifetimeMillis: pool.maxLifetimeMs,
         maxConnectionLifetimeJitterMillis: pool.maxLifetimeJitterMs,
-        ...(prePing && {
-          validate: prePing.validate,
-          afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
-            prePing.markAlive(client);
-            done(null, client);
-          },
-        }),
+        ...(pool.prePing && { validate: health.validate }),
+        afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
+          health.onCreate(client);
+          done(null, client);
+        },
       },
       connection: {
         application_name: APPLICATION_NAME,

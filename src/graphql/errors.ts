@@ -8,6 +8,7 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   INVALID_STATUS_TRANSITION: 'INVALID_STATUS_TRANSITION',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
 } as const;
 
 export class BadUserInputError extends GraphQLError {
@@ -26,6 +27,26 @@ export class InvalidStatusTransitionError extends GraphQLError {
   constructor(from: string, action: string) {
     super(`A session that is ${from} cannot be ${action}`, {
       extensions: { code: ErrorCode.INVALID_STATUS_TRANSITION, status: from },
+    });
+  }
+}
+
+/** Seconds a client should wait before retrying while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 1;
+
+/**
+ * The database could not be reached or did not answer in time: HTTP 503 with Retry-After,
+ * through Apollo's own `extensions.http`. The message names no host, port, SQL or driver text.
+ */
+export class DatabaseUnavailableError extends GraphQLError {
+  /** `cause` stays on the server (originalError) for the logs; clients never see it. */
+  constructor(cause: unknown) {
+    super('The database is unavailable right now; retry later', {
+      originalError: cause instanceof Error ? cause : undefined,
+      extensions: {
+        code: ErrorCode.DATABASE_UNAVAILABLE,
+        http: { status: 503, headers: new Map([['retry-after', String(DATABASE_RETRY_AFTER_SECONDS)]]) },
+      },
     });
   }
 }

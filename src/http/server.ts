@@ -2,12 +2,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo from '@as-integrations/fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { Context } from '../graphql/context';
 import { createFormatError } from '../graphql/format-error';
 import type { Logger } from '../observability/logger';
+import { registerHealthRoutes } from './health-routes';
 
 export interface HttpServerDependencies {
   config: Config;
@@ -17,9 +18,9 @@ export interface HttpServerDependencies {
 }
 
 /** Fastify with Apollo at /graphql: HTTP → Apollo → context (a forked EntityManager) → resolvers. */
-export async function createHttpServer({ config, logger, orm, schema }: HttpServerDependencies) {
+export async function createHttpServer({ config, logger, orm, schema }: HttpServerDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance: logger as FastifyBaseLogger,
     // Fastify's two lines per request are off; requests are logged once, by the GraphQL layer.
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -41,10 +42,9 @@ export async function createHttpServer({ config, logger, orm, schema }: HttpServ
   // fastify.close() stops accepting and waits for in-flight requests; then Apollo stops.
   app.addHook('onClose', () => apollo.stop());
 
+  registerHealthRoutes(app, orm);
   await app.register(fastifyApollo(apollo), {
     context: async (): Promise<Context> => ({ em: orm.em.fork() }),
   });
   return app;
 }
-
-export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;

@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
 import type { Context } from '../graphql/context';
+import { DatabaseErrors } from '../graphql/database-errors.middleware';
 import { BadUserInputError, NotFoundError } from '../graphql/errors';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { decodeCursor } from './cursor';
@@ -15,10 +16,11 @@ import { UpdateInterviewSessionInput } from './update-interview-session.input';
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
 
 @Resolver(() => InterviewSession)
+@UseMiddleware(DatabaseErrors)
 export class InterviewSessionResolver {
   @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
   interviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession | null> {
-    return em.findOne(InterviewSession, sessionId(id));
+    return em.getRepository(InterviewSession).findById(sessionId(id));
   }
 
   @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })

@@ -2,21 +2,40 @@ import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import type { TcpProxy } from './tcp-proxy';
 
 export interface TestApp extends App {
   db: TestDatabase;
 }
 
+export interface TestAppOptions {
+  /** Reach the database through this proxy, so the test can break the network. */
+  proxy?: TcpProxy;
+  /** An existing (already migrated) database instead of a fresh one; the caller drops it. */
+  db?: TestDatabase;
+}
+
+/** The database URL with its host and port replaced by the proxy's. */
+export function throughProxy(url: string, proxy: TcpProxy): string {
+  const routed = new URL(url);
+  routed.hostname = proxy.host;
+  routed.port = String(proxy.port);
+  return routed.toString();
+}
+
 /**
- * The real server, in this process, on a free port, over a fresh migrated database.
- * `env` overrides the environment the server would read (e.g. { DB_POOL_MAX: '3' }).
+ * The real server, in this process, on a free port, over a migrated database (a fresh one
+ * unless given). `env` overrides the environment the server would read (e.g. { DB_POOL_MAX: '3' }).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const ownsDatabase = !options.db;
+  const dropOwnDatabase = () => (ownsDatabase ? db.drop() : Promise.resolve());
   try {
-    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: db.url, ...env });
+    const url = options.proxy ? throughProxy(db.url, options.proxy) : db.url;
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, ...env });
     const app = await startApp(config, createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'));
-    await app.database.orm.migrator.up();
+    if (ownsDatabase) await app.database.orm.migrator.up();
     return {
       ...app,
       db,
@@ -24,12 +43,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
         try {
           await app.stop();
         } finally {
-          await db.drop();
+          await dropOwnDatabase();
         }
       },
     };
   } catch (error) {
-    await db.drop();
+    await dropOwnDatabase();
     throw error;
   }
 }

@@ -1,0 +1,87 @@
+import type { Client } from 'pg';
+
+/** What the pool needs of a pooled node-postgres client; the timestamp is ours. */
+export type PooledClient = Client & {
+  /** performance.now() of the last time this connection was known to work. */
+  lastKnownAliveAt?: number;
+  /** node-postgres internals: the query in flight, and the protocol connection with its socket. */
+  activeQuery?: unknown;
+  connection?: { stream?: { destroy(): void } };
+};
+
+export interface ConnectionHealthOptions {
+  prePingTimeoutMs: number;
+  /** A connection known alive this recently is handed out without a round trip (HikariCP's aliveBypassWindowMs). */
+  prePingBypassMs: number;
+}
+
+type QueryCallback = (error: Error | null, result?: unknown) => void;
+
+/**
+ * Keeps dead connections away from requests. Two hooks into the pool (knex → tarn):
+ *
+ * - `onCreate` (afterCreate): a new connection is alive; and a query that times out on it
+ *   destroys its socket. node-postgres leaves a timed-out query's connection open and busy, so
+ *   the ROLLBACK that follows would wait on the silent socket for another full timeout.
+ * - `validate` (before every checkout): `select 1` with its own short timeout. One dead
+ *   connection is a sign: the others idle since at least as long were most likely cut by the
+ *   same event (a restart, a failover, a NAT or firewall dropping idle flows). They are evicted in
+ *   bulk without a round trip each, as HikariCP does, so a request behind them does not pay one
+ *   ping timeout per stale connection.
+ */
+export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: ConnectionHealthOptions) {
+  let distrustAliveBefore = -Infinity;
+
+  const markAlive = (client: PooledClient) => {
+    client.lastKnownAliveAt = performance.now();
+  };
+
+  const distrust = (client: PooledClient) => {
+    distrustAliveBefore = Math.max(distrustAliveBefore, client.lastKnownAliveAt ?? -Infinity);
+    discard(client);
+  };
+
+  const onCreate = (client: PooledClient): void => {
+    markAlive(client);
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    // knex calls query(config, callback); the pre-ping below uses the promise form.
+    client.query = ((config: unknown, callback?: QueryCallback) => {
+      if (typeof callback !== 'function') return query(config);
+      return query(config, (error: Error | null, result?: unknown) => {
+        if (error?.message === 'Query read timeout') distrust(client);
+        callback(error, result);
+      });
+    }) as never;
+  };
+
+  const validate = async (client: PooledClient): Promise<boolean> => {
+    const lastAlive = client.lastKnownAliveAt ?? -Infinity;
+    // Still busy with a query that timed out, or idle since before a connection found dead.
+    if (client.activeQuery || lastAlive <= distrustAliveBefore) {
+      discard(client);
+      return false;
+    }
+    if (performance.now() - lastAlive < prePingBypassMs) {
+      markAlive(client);
+      return true;
+    }
+    try {
+      await client.query({ text: 'select 1', query_timeout: prePingTimeoutMs } as never);
+      markAlive(client);
+      return true;
+    } catch {
+      distrust(client);
+      return false;
+    }
+  };
+
+  return { onCreate, validate };
+}
+
+/**
+ * A graceful `end()` waits for the server's goodbye, which a silent socket never sends;
+ * destroying the socket frees the connection at once.
+ */
+function discard(client: PooledClient): void {
+  client.connection?.stream?.destroy();
+}

@@ -1,0 +1,194 @@
+import { Client } from 'pg';
+import { APPLICATION_NAME } from '../src/database/orm-options';
+import { graphql, type GraphQLResponse } from './support/graphql-client';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
+
+const LIST = '{ interviewSessions(first: 5) { nodes { id title } } }';
+const CREATE = 'mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id } }';
+
+let db: TestDatabase;
+let proxy: TcpProxy;
+let app: TestApp | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // Migrate once, directly; every server below reaches this database through the proxy.
+  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
+  await migrator.database.orm.migrator.up();
+  await migrator.stop();
+  const target = new URL(db.url);
+  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await proxy.setMode('pass');
+});
+afterAll(async () => {
+  await proxy?.close();
+  await db?.drop();
+});
+
+const startServer = async (env: Record<string, string> = {}) => {
+  app = await startTestApp(env, { db, proxy });
+  return app;
+};
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+function expectDatabaseUnavailable(response: GraphQLResponse): void {
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('1');
+  expect(response.body.data).toBeNull();
+  expect(response.body.errors).toEqual([
+    expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } }),
+  ]);
+  const text = JSON.stringify(response.body);
+  expect(text).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
+}
+
+const expectOk = (response: GraphQLResponse) => {
+  expect([response.status, response.body.errors]).toEqual([200, undefined]);
+};
+
+const health = async (path: string) => {
+  const response = await fetch(`${app!.url}${path}`);
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+};
+
+/** Kills the server's pooled connections at the database, as a restart or failover would. */
+const terminatePoolBackends = () =>
+  db.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1`, [
+    APPLICATION_NAME,
+  ]);
+
+describe('when the database refuses connections', () => {
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After within 1 s, keeps serving what needs no database, and heals on the first request', async () => {
+    await startServer();
+    expectOk(await graphql(app!.url, LIST));
+
+    await proxy.setMode('refuse');
+    proxy.cutAll();
+    for (const query of [LIST, CREATE]) {
+      const { result, ms } = await timed(() => graphql(app!.url, query));
+      expectDatabaseUnavailable(result);
+      expect(ms).toBeLessThan(1_000);
+    }
+    expect(await graphql(app!.url, '{ __typename }')).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
+    expect(await health('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await health('/health/ready')).toMatchObject({
+      status: 503,
+      body: { status: 'unavailable', database: { status: 'unavailable', reason: 'database unreachable' } },
+    });
+
+    await proxy.setMode('pass');
+    expectOk(await graphql(app!.url, LIST));
+    expect(await health('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('starts anyway, says it is not ready, and serves once the database appears, without a restart', async () => {
+    await proxy.setMode('refuse');
+    await startServer();
+
+    expect((await health('/health/ready')).status).toBe(503);
+    expectDatabaseUnavailable(await graphql(app!.url, LIST));
+
+    await proxy.setMode('pass');
+    expectOk(await graphql(app!.url, LIST));
+    expectOk(await graphql(app!.url, CREATE));
+  });
+});
+
+describe('when the database accepts connections and never answers', () => {
+  it('answers 503 within 5 s, and heals once it answers again', async () => {
+    await startServer();
+    expectOk(await graphql(app!.url, LIST));
+
+    await proxy.setMode('hang');
+    proxy.cutAll();
+    const responses = await Promise.all(
+      [LIST, CREATE, LIST].map((query) => timed(() => graphql(app!.url, query))),
+    );
+    for (const { result, ms } of responses) {
+      expectDatabaseUnavailable(result);
+      expect(ms).toBeLessThan(5_000);
+    }
+    const ready = await timed(() => health('/health/ready'));
+    expect(ready.result.status).toBe(503);
+    expect(ready.ms).toBeLessThan(1_500);
+
+    await proxy.setMode('pass');
+    expectOk(await graphql(app!.url, LIST));
+  });
+});
+
+describe('when the network silently drops every pooled connection', () => {
+  it('serves the next 20 requests, each within 5 s', async () => {
+    await startServer();
+    await Promise.all(Array.from({ length: 20 }, () => graphql(app!.url, LIST)));
+    expect(proxy.openConnections()).toBeGreaterThanOrEqual(5);
+
+    await proxy.setMode('stall'); // every open flow goes silent; new connections pass
+
+    const responses = await Promise.all(Array.from({ length: 20 }, () => timed(() => graphql(app!.url, LIST))));
+    for (const { result, ms } of responses) {
+      expectOk(result);
+      expect(ms).toBeLessThan(5_000);
+    }
+  });
+});
+
+describe('when every connection is reset or killed at once', () => {
+  it('serves requests fired at that same moment and after it', async () => {
+    await startServer();
+    await Promise.all(Array.from({ length: 10 }, () => graphql(app!.url, LIST)));
+
+    proxy.cutAll();
+    const during = await Promise.all(Array.from({ length: 20 }, () => graphql(app!.url, LIST)));
+    during.forEach(expectOk);
+
+    const [killed] = await Promise.all([terminatePoolBackends(), ...Array.from({ length: 20 }, () => graphql(app!.url, LIST))]);
+    expect(killed.length).toBeGreaterThan(0);
+    const after = await Promise.all(Array.from({ length: 20 }, () => graphql(app!.url, LIST)));
+    after.forEach(expectOk);
+  });
+});
+
+describe('when the pool is exhausted', () => {
+  it('answers 503 to the requests that wait past the acquire timeout, stays healthy, and leaks nothing', async () => {
+    await startServer({ DB_POOL_MIN: '1', DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '20000', DB_QUERY_TIMEOUT_MS: '20000' });
+    const knexPool = app!.database.orm.em.getConnection().getKnex().client.pool;
+    const blocker = new Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table interview_session in access exclusive mode');
+      const slow = Promise.all(Array.from({ length: 20 }, () => timed(() => graphql(app!.url, LIST))));
+      // Every request that got no connection has given up once nothing waits for one any more.
+      await waitFor(() => knexPool.numUsed() === 2 && knexPool.numPendingAcquires() === 0, 'the waiting requests to give up');
+      const live = await timed(() => health('/health/live'));
+      expect(live.result.status).toBe(200);
+      expect(live.ms).toBeLessThan(500);
+      await blocker.query('commit');
+
+      const responses = await slow;
+      const statuses = responses.map(({ result }) => result.status).sort();
+      expect(statuses).toEqual([...Array(2).fill(200), ...Array(18).fill(503)]);
+      responses.filter(({ result }) => result.status === 503).forEach(({ result, ms }) => {
+        expectDatabaseUnavailable(result);
+        expect(ms).toBeLessThan(2_000);
+      });
+    } finally {
+      await blocker.end();
+    }
+    expect([knexPool.numUsed(), knexPool.numPendingAcquires(), knexPool.numPendingCreates()]).toEqual([0, 0, 0]);
+    expectOk(await graphql(app!.url, LIST));
+  });
+});
