@@ -3,6 +3,7 @@ import { PageInfo } from '../graphql/page-info';
 import { encodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
+import type { InterviewSessionData } from './interview-session.repository';
 
 @ObjectType()
 export class InterviewSessionEdge {
@@ -10,35 +11,35 @@ export class InterviewSessionEdge {
   cursor!: string;
 
   @Field(() => InterviewSession)
-  node!: InterviewSession;
+  node!: InterviewSessionData;
 }
 
 @ObjectType({ description: 'A page of sessions, newest first.' })
 export class InterviewSessionConnection {
-  @Field(() => [InterviewSessionEdge])
-  edges!: InterviewSessionEdge[];
-
   @Field(() => [InterviewSession])
-  nodes!: InterviewSession[];
+  nodes: InterviewSessionData[];
 
   @Field(() => PageInfo)
-  pageInfo!: PageInfo;
+  pageInfo: PageInfo;
 
   /** Not a field: what `totalCount` counts, resolved only when a client asks for it. */
-  filter?: InterviewSessionFilter | null;
+  readonly filter: InterviewSessionFilter | null | undefined;
 
-  static of(nodes: InterviewSession[], hasNextPage: boolean, hasPreviousPage: boolean, filter?: InterviewSessionFilter | null) {
-    const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
-    return Object.assign(new InterviewSessionConnection(), {
-      edges,
-      nodes,
-      filter,
-      pageInfo: {
-        hasNextPage,
-        hasPreviousPage,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    });
+  constructor(nodes: InterviewSessionData[], hasNextPage: boolean, hasPreviousPage: boolean, filter?: InterviewSessionFilter | null) {
+    this.nodes = nodes;
+    this.filter = filter;
+    const [first, last] = [nodes[0], nodes.at(-1)];
+    this.pageInfo = {
+      hasNextPage,
+      hasPreviousPage,
+      startCursor: first ? encodeCursor(first) : null,
+      endCursor: last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** Built only when a client selects it: most clients read `nodes`. */
+  @Field(() => [InterviewSessionEdge])
+  get edges(): InterviewSessionEdge[] {
+    return this.nodes.map((node) => ({ cursor: encodeCursor(node), node }));
   }
 }

@@ -1,18 +1,51 @@
-import { EntityRepository, type QBFilterQuery } from '@mikro-orm/postgresql';
+import { EntityRepository } from '@mikro-orm/postgresql';
 import { readWithRetry } from '../database/read-retry';
 import type { CursorPosition } from './cursor';
 import type { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
 
+/** A session as the API shows it: the entity's fields, without ORM bookkeeping. */
+export type InterviewSessionData = Pick<
+  InterviewSession,
+  'id' | 'title' | 'candidateName' | 'status' | 'scheduledAt' | 'startedAt' | 'completedAt' | 'createdAt' | 'updatedAt'
+>;
+export type SessionField = keyof InterviewSessionData;
+
 export interface SessionPage {
-  sessions: InterviewSession[];
+  sessions: InterviewSessionData[];
   hasNextPage: boolean;
 }
 
-/** Reads go through readWithRetry: a connection that broke under a read costs one retry, not an error. */
+const COLUMNS: Record<SessionField, string> = {
+  id: 'id',
+  title: 'title',
+  candidateName: 'candidate_name',
+  status: 'status',
+  scheduledAt: 'scheduled_at',
+  startedAt: 'started_at',
+  completedAt: 'completed_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+const TIMESTAMPS = new Set<SessionField>(['scheduledAt', 'startedAt', 'completedAt', 'createdAt', 'updatedAt']);
+/** A page's cursor needs these whatever the client selected. */
+const CURSOR_FIELDS: SessionField[] = ['id', 'createdAt'];
+
+/**
+ * Reads are plain SQL returning plain rows: a read-only list needs no identity map, change
+ * tracking or hydration, which cost more CPU than the query itself. Only the selected columns
+ * are read. Timestamps travel as epoch milliseconds (exact for timestamptz(3)), the cheapest
+ * form to turn into a Date. Writes go through the entity and the unit of work.
+ *
+ * Every read goes through readWithRetry: a connection that broke under it costs one retry,
+ * not an error.
+ */
 export class InterviewSessionRepository extends EntityRepository<InterviewSession> {
-  findById(id: string): Promise<InterviewSession | null> {
-    return readWithRetry(() => this.findOne(id));
+  findById(id: string, fields: Iterable<string>): Promise<InterviewSessionData | null> {
+    return readWithRetry(async () => {
+      const [row] = await this.rows(`select ${selectList(fields)} from interview_session where id = ?`, [id]);
+      return row ?? null;
+    });
   }
 
   /**
@@ -20,31 +53,80 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
    * is an index condition on (created_at desc, id desc) and (status, created_at desc, id desc),
    * so the scan starts at the cursor instead of walking past every earlier row.
    */
-  async findPage(filter: InterviewSessionFilter | null | undefined, first: number, after?: CursorPosition): Promise<SessionPage> {
-    const rows = await readWithRetry(() => {
-      const query = this.createQueryBuilder('s')
-        .where(toWhere(filter))
-        .orderBy({ createdAt: 'desc', id: 'desc' })
-        .limit(first + 1); // one extra row tells whether a next page exists
-      if (after) query.andWhere('(s.created_at, s.id) < (?, ?)', [after.createdAt.toISOString(), after.id]);
-      return query.getResultList();
-    });
+  async findPage(
+    filter: InterviewSessionFilter | null | undefined,
+    first: number,
+    after: CursorPosition | undefined,
+    fields: Iterable<string>,
+  ): Promise<SessionPage> {
+    const where = toWhere(filter);
+    if (after) {
+      where.conditions.push('(created_at, id) < (?, ?)');
+      where.params.push(after.createdAt.toISOString(), after.id);
+    }
+    const sql =
+      `select ${selectList([...fields, ...CURSOR_FIELDS])} from interview_session ${whereClause(where)} ` +
+      // One extra row tells whether a next page exists.
+      'order by created_at desc, id desc limit ?';
+    const rows = await readWithRetry(() => this.rows(sql, [...where.params, first + 1]));
     return { sessions: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
-    return readWithRetry(() => this.count(toWhere(filter)));
+    const where = toWhere(filter);
+    return readWithRetry(async () => {
+      const [row] = await this.getEntityManager()
+        .getConnection()
+        .execute<{ count: number }[]>(`select count(*)::int as count from interview_session ${whereClause(where)}`, where.params);
+      return row!.count;
+    });
+  }
+
+  private async rows(sql: string, params: unknown[]): Promise<InterviewSessionData[]> {
+    const rows = await this.getEntityManager().getConnection().execute<Record<string, unknown>[]>(sql, params);
+    for (const row of rows) {
+      for (const field of TIMESTAMPS) {
+        const value = row[field];
+        if (typeof value === 'number') row[field] = new Date(value);
+      }
+    }
+    return rows as unknown as InterviewSessionData[];
   }
 }
 
-function toWhere(filter: InterviewSessionFilter | null | undefined): QBFilterQuery<InterviewSession> {
-  const where: QBFilterQuery<InterviewSession> & Record<string, unknown> = {};
-  if (filter?.status) where.status = filter.status;
-  if (filter?.createdAfter || filter?.createdBefore) {
-    where.createdAt = {
-      ...(filter.createdAfter && { $gt: filter.createdAfter }),
-      ...(filter.createdBefore && { $lt: filter.createdBefore }),
-    };
+/** `col as "field"` for each known field; timestamps as epoch milliseconds. Unknown names are ignored. */
+function selectList(fields: Iterable<string>): string {
+  const columns = new Set<string>();
+  for (const field of fields) {
+    if (!(field in COLUMNS)) continue;
+    const column = COLUMNS[field as SessionField];
+    columns.add(
+      TIMESTAMPS.has(field as SessionField)
+        ? `(extract(epoch from ${column}) * 1000)::float8 as "${field}"`
+        : `${column} as "${field}"`,
+    );
   }
+  if (columns.size === 0) columns.add('id as "id"');
+  return [...columns].join(', ');
+}
+
+interface Where {
+  conditions: string[];
+  params: unknown[];
+}
+
+function toWhere(filter: InterviewSessionFilter | null | undefined): Where {
+  const where: Where = { conditions: [], params: [] };
+  const add = (condition: string, param: unknown) => {
+    where.conditions.push(condition);
+    where.params.push(param);
+  };
+  if (filter?.status) add('status = ?', filter.status);
+  if (filter?.createdAfter) add('created_at > ?', filter.createdAfter.toISOString());
+  if (filter?.createdBefore) add('created_at < ?', filter.createdBefore.toISOString());
   return where;
+}
+
+function whereClause({ conditions }: Where): string {
+  return conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
 }

@@ -1,31 +1,41 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
 import type { Context } from '../graphql/context';
 import { DatabaseErrors } from '../graphql/database-errors.middleware';
 import { BadUserInputError, NotFoundError } from '../graphql/errors';
+import { selectedFields } from '../graphql/selected-fields';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { decodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
 import { InterviewSessionFilter } from './interview-session-filter.input';
+import type { InterviewSessionData } from './interview-session.repository';
 import { applyStatusAction, type StatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
 
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
+/** Where a connection's sessions are selected: `nodes { … }` and `edges { node { … } }`. */
+const NODE_PATHS = [['nodes'], ['edges', 'node']];
 
 @Resolver(() => InterviewSession)
 @UseMiddleware(DatabaseErrors)
 export class InterviewSessionResolver {
   @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
-  interviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession | null> {
-    return em.getRepository(InterviewSession).findById(sessionId(id));
+  interviewSession(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { em }: Context,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<InterviewSessionData | null> {
+    return em.getRepository(InterviewSession).findById(sessionId(id), selectedFields(info, [[]]));
   }
 
   @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
   async interviewSessions(
     @Ctx() { em }: Context,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
     first?: number | null,
@@ -36,8 +46,9 @@ export class InterviewSessionResolver {
       throw new BadUserInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
     }
     const position = after == null ? undefined : decodeCursor(after);
-    const page = await em.getRepository(InterviewSession).findPage(filter, pageSize, position);
-    return InterviewSessionConnection.of(page.sessions, page.hasNextPage, position !== undefined, filter);
+    const fields = selectedFields(info, NODE_PATHS);
+    const page = await em.getRepository(InterviewSession).findPage(filter, pageSize, position, fields);
+    return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 
   @Mutation(() => InterviewSession)
