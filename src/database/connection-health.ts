@@ -4,8 +4,7 @@ import type { Client } from 'pg';
 export type PooledClient = Client & {
   /** performance.now() of the last time this connection was known to work. */
   lastKnownAliveAt?: number;
-  /** node-postgres internals: the query in flight, and the protocol connection with its socket. */
-  activeQuery?: unknown;
+  /** node-postgres internals: the protocol connection and its socket. */
   connection?: { stream?: { destroy(): void } };
 };
 
@@ -56,8 +55,8 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
 
   const validate = async (client: PooledClient): Promise<boolean> => {
     const lastAlive = client.lastKnownAliveAt ?? -Infinity;
-    // Still busy with a query that timed out, or idle since before a connection found dead.
-    if (client.activeQuery || lastAlive <= distrustAliveBefore) {
+    // Idle since before a connection was found dead (or timed out itself, see onCreate).
+    if (lastAlive <= distrustAliveBefore) {
       discard(client);
       return false;
     }

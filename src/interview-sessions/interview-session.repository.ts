@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { readWithRetry } from '../database/read-retry';
+import { parseTimestamptz } from '../database/timestamptz';
 import type { CursorPosition } from './cursor';
 import type { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
@@ -34,8 +35,7 @@ const CURSOR_FIELDS: SessionField[] = ['id', 'createdAt'];
 /**
  * Reads are plain SQL returning plain rows: a read-only list needs no identity map, change
  * tracking or hydration, which cost more CPU than the query itself. Only the selected columns
- * are read. Timestamps travel as epoch milliseconds (exact for timestamptz(3)), the cheapest
- * form to turn into a Date. Writes go through the entity and the unit of work.
+ * are read. Writes go through the entity and the unit of work.
  *
  * Every read goes through readWithRetry: a connection that broke under it costs one retry,
  * not an error.
@@ -87,24 +87,19 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
     for (const row of rows) {
       for (const field of TIMESTAMPS) {
         const value = row[field];
-        if (typeof value === 'number') row[field] = new Date(value);
+        if (typeof value === 'string') row[field] = parseTimestamptz(value);
       }
     }
     return rows as unknown as InterviewSessionData[];
   }
 }
 
-/** `col as "field"` for each known field; timestamps as epoch milliseconds. Unknown names are ignored. */
+/** `column as "field"` for each known field; unknown names are ignored. */
 function selectList(fields: Iterable<string>): string {
   const columns = new Set<string>();
   for (const field of fields) {
     if (!(field in COLUMNS)) continue;
-    const column = COLUMNS[field as SessionField];
-    columns.add(
-      TIMESTAMPS.has(field as SessionField)
-        ? `(extract(epoch from ${column}) * 1000)::float8 as "${field}"`
-        : `${column} as "${field}"`,
-    );
+    columns.add(`${COLUMNS[field as SessionField]} as "${field}"`);
   }
   if (columns.size === 0) columns.add('id as "id"');
   return [...columns].join(', ');
