@@ -1,0 +1,217 @@
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { embeddedDatabaseUrl } from '../src/database/embedded-postgres';
+import {
+  makeTempFolder,
+  parentOf,
+  postgresProcessesOn,
+  postmasterPidOf,
+  removeTempFolder,
+  stopPostgresOn,
+} from './support/embedded-postgres-process';
+import { graphql } from './support/graphql-client';
+import { describeOutput, freePort, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { waitFor } from './support/wait-for';
+
+/**
+ * The zero-configuration mode: no DATABASE_URL, so the server process starts a real PostgreSQL
+ * of its own (binaries from npm) in DATA_DIR on EMBEDDED_PG_PORT, and owns its life.
+ *
+ * The tests share one data directory (initdb costs seconds), but none relies on another having
+ * run: the first start on it initialises it, whichever test that is.
+ */
+
+const CREATE = 'mutation { createInterviewSession(input: { title: "Embedded", candidateName: "Ada" }) { id } }';
+const LIST = '{ interviewSessions(first: 100) { nodes { id } } }';
+
+let root: string;
+let dataDir: string;
+let pgPort: number;
+
+beforeAll(async () => {
+  // As root, PostgreSQL runs as the OS user `postgres`: the folder must be traversable by it.
+  root = await makeTempFolder('embedded-pg-spec-');
+  dataDir = join(root, 'data');
+  pgPort = await freePort();
+});
+afterEach(async () => {
+  await killAllServers();
+  await stopPostgresOn(dataDir); // orphans of a killed server, whatever the test did
+});
+afterAll(async () => {
+  await killAllServers();
+  if (dataDir) await stopPostgresOn(dataDir);
+  await removeTempFolder(root);
+});
+
+const startEmbeddedServer = () => startServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) }, 30_000);
+
+/** A query on the embedded database, through a connection of the test's own. */
+async function queryEmbedded<Row>(sql: string): Promise<Row[]> {
+  const client = new Client({ connectionString: embeddedDatabaseUrl({ port: pgPort }) });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}
+
+async function stopWithSigterm(server: ServerProcess): Promise<number> {
+  const signalledAt = performance.now();
+  server.signal('SIGTERM');
+  const exit = await exitWithin(server, 10_000);
+  expect(exit).toEqual({ code: 0, signal: null });
+  return performance.now() - signalledAt;
+}
+
+async function exitWithin(server: ServerProcess, ms: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);
+  });
+  try {
+    return await Promise.race([server.exit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const stderrLines = (server: ServerProcess) =>
+  server
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+
+describe('when the server starts with no DATABASE_URL', () => {
+  it('starts its own PostgreSQL, applies the migrations, serves GraphQL, and stops that PostgreSQL on SIGTERM', async () => {
+    const startedAt = performance.now();
+    const server = await startEmbeddedServer();
+    const startMs = performance.now() - startedAt;
+
+    const created = await graphql(server.url, CREATE);
+    expect(created.status).toBe(200);
+    expect(created.body.errors).toBeUndefined();
+    const id = created.body.data.createInterviewSession.id as string;
+    const listed = await graphql(server.url, LIST);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.interviewSessions.nodes).toContainEqual({ id });
+
+    const migrations = await queryEmbedded<{ name: string }>('select name from mikro_orm_migrations');
+    expect(migrations.map((row) => row.name)).toContain('Migration20261126201823');
+    const [postmaster] = await postgresProcessesOn(dataDir);
+    expect(await parentOf(postmaster!)).toBe(server.pid); // the server's own child
+
+    const stopMs = await stopWithSigterm(server);
+    expect(await postgresProcessesOn(dataDir)).toEqual([]);
+    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false); // a clean stop, not a kill
+    expect(server.logs().map((line) => line.msg)).toEqual(expect.arrayContaining(['embedded PostgreSQL stopped', 'stopped']));
+    console.info(`embedded mode: listening ${startMs.toFixed(0)} ms after spawn, exit ${stopMs.toFixed(0)} ms after SIGTERM`);
+  });
+});
+
+describe('when a server was killed with SIGKILL', () => {
+  it('leaves its PostgreSQL orphaned, and the next start on the same DATA_DIR stops the orphan and serves the same data', async () => {
+    const first = await startEmbeddedServer();
+    const created = await graphql(first.url, CREATE);
+    const id = created.body.data.createInterviewSession.id as string;
+    const orphan = await postmasterPidOf(dataDir);
+    expect(orphan).toBeDefined();
+
+    expect(await first.kill()).toEqual({ code: null, signal: 'SIGKILL' });
+
+    // The PostgreSQL it started outlives it: re-parented, still running, still answering.
+    await waitFor(async () => (await parentOf(orphan!)) !== first.pid, 'the orphan to be re-parented', 2_000);
+    expect(await parentOf(orphan!)).toBe(1);
+    expect(await postgresProcessesOn(dataDir)).toEqual([orphan]);
+    expect(await queryEmbedded('select 1 as one')).toEqual([{ one: 1 }]);
+
+    const startedAt = performance.now();
+    const second = await startEmbeddedServer();
+    const restartMs = performance.now() - startedAt;
+    expect(second.logs()).toContainEqual(
+      expect.objectContaining({ msg: 'stopping the embedded PostgreSQL orphaned by a killed run', pid: orphan }),
+    );
+    expect(await parentOf(orphan!)).toBeUndefined();
+    const [postmaster] = await postgresProcessesOn(dataDir);
+    expect(postmaster).not.toBe(orphan);
+    expect(await parentOf(postmaster!)).toBe(second.pid);
+
+    const listed = await graphql(second.url, LIST);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.interviewSessions.nodes).toContainEqual({ id });
+
+    await stopWithSigterm(second);
+    expect(await postgresProcessesOn(dataDir)).toEqual([]);
+    console.info(`start over an orphaned PostgreSQL: listening ${restartMs.toFixed(0)} ms after spawn`);
+  });
+});
+
+describe('when EMBEDDED_PG_PORT is already taken by another program', () => {
+  let squatter: net.Server | undefined;
+  afterEach(async () => {
+    await new Promise((closed) => (squatter ? squatter.close(closed) : closed(undefined)));
+    squatter = undefined;
+  });
+
+  it('exits with code 1 and one clear line naming EMBEDDED_PG_PORT, no stack trace', async () => {
+    squatter = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((listening) => squatter!.listen(pgPort, '127.0.0.1', listening));
+
+    const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+    const exit = await exitWithin(server, 30_000);
+
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(stderrLines(server)).toEqual([
+      `EMBEDDED_PG_PORT ${pgPort} is already in use by another program. Set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use an existing PostgreSQL.`,
+    ]);
+    expect(server.stderr()).not.toMatch(/^\s+at /m);
+    expect(await postgresProcessesOn(dataDir)).toEqual([]);
+  });
+});
+
+describe('when a configuration value is invalid', () => {
+  let listener: net.Server | undefined;
+  let connections = 0;
+  afterEach(async () => {
+    await new Promise((closed) => (listener ? listener.close(closed) : closed(undefined)));
+    listener = undefined;
+  });
+
+  /** A TCP port that counts who connects to it, standing in for a database. */
+  async function countingPort(): Promise<number> {
+    connections = 0;
+    listener = net.createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((listening) => listener!.listen(0, '127.0.0.1', listening));
+    return (listener.address() as net.AddressInfo).port;
+  }
+
+  it.each([
+    {
+      variable: 'DB_POOL_MIN',
+      env: (port: number, neverCreated: string) => ({ DB_POOL_MIN: '30', DB_POOL_MAX: '5', DATA_DIR: neverCreated, EMBEDDED_PG_PORT: String(port) }),
+      message: 'Invalid configuration: DB_POOL_MIN must not be greater than DB_POOL_MAX (got "30")',
+    },
+    {
+      variable: 'PORT',
+      env: (port: number) => ({ PORT: 'abc', DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres` }),
+      message: 'Invalid configuration: PORT must be a whole number (got "abc")',
+    },
+  ])('exits with code 1 and one line naming $variable, before anything connects', async ({ env, message }) => {
+    const port = await countingPort();
+    const neverCreated = join(root, 'never-created');
+    const server = spawnServer(env(port, neverCreated));
+    const exit = await exitWithin(server, 15_000);
+
+    expect(exit).toEqual({ code: 1, signal: null });
+    expect(stderrLines(server)).toEqual([message]);
+    expect(server.stdout()).toBe(''); // not one log line: nothing was started
+    expect(connections).toBe(0);
+    expect(existsSync(neverCreated)).toBe(false);
+  });
+});
