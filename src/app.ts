@@ -4,6 +4,7 @@ import { buildApiSchema } from './graphql/schema';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from './http/server';
 import type { Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
 
 export interface App {
   http: FastifyInstance;
@@ -19,7 +20,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config, logger);
   try {
     const schema = await buildApiSchema();
-    const http = await createHttpServer({ config, logger, orm: database.orm, schema });
+    const metrics = createMetrics(database.orm, config.database.pool.max);
+    const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });
     const { port } = http.server.address() as { port: number };
     const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;

@@ -7,7 +7,7 @@ import { createLogger, type Logger } from './observability/logger';
 /** The process: configuration, the app, and an orderly stop on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
   const app = await startApp(config, logger);
 
   let stopping = false;

@@ -12,6 +12,13 @@ export interface PoolConfig {
   prePingBypassMs: number;
 }
 
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+}
+
 export interface DatabaseConfig {
   /** Unset: the server starts its own embedded PostgreSQL. */
   url?: string;
@@ -25,8 +32,8 @@ export interface DatabaseConfig {
 export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
-  http: { host: string; port: number; shutdownTimeoutMs: number };
-  graphql: { introspection: boolean };
+  http: { host: string; port: number; shutdownTimeoutMs: number; bodyLimitBytes: number };
+  graphql: { introspection: boolean; limits: QueryLimits };
   database: DatabaseConfig;
 }
 
@@ -49,8 +56,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS },
-    graphql: { introspection: env.GRAPHQL_INTROSPECTION },
+    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION,
+      limits: {
+        maxDepth: env.GRAPHQL_MAX_DEPTH,
+        maxAliases: env.GRAPHQL_MAX_ALIASES,
+        maxCost: env.GRAPHQL_MAX_COST,
+        maxTokens: env.GRAPHQL_MAX_TOKENS,
+      },
+    },
     database: {
       url: env.DATABASE_URL,
       embedded: { dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT },

@@ -4,6 +4,8 @@ import type { Client } from 'pg';
 export type PooledClient = Client & {
   /** performance.now() of the last time this connection was known to work. */
   lastKnownAliveAt?: number;
+  /** Why this module dropped it, for the metrics. */
+  discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout';
   /** node-postgres internals: the protocol connection and its socket. */
   connection?: { stream?: { destroy(): void } };
 };
@@ -35,9 +37,9 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     client.lastKnownAliveAt = performance.now();
   };
 
-  const distrust = (client: PooledClient) => {
+  const distrust = (client: PooledClient, reason: 'pre_ping_failed' | 'query_timeout') => {
     distrustAliveBefore = Math.max(distrustAliveBefore, client.lastKnownAliveAt ?? -Infinity);
-    discard(client);
+    discard(client, reason);
   };
 
   const onCreate = (client: PooledClient): void => {
@@ -47,7 +49,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     client.query = ((config: unknown, callback?: QueryCallback) => {
       if (typeof callback !== 'function') return query(config);
       return query(config, (error: Error | null, result?: unknown) => {
-        if (error?.message === 'Query read timeout') distrust(client);
+        if (error?.message === 'Query read timeout') distrust(client, 'query_timeout');
         callback(error, result);
       });
     }) as never;
@@ -57,7 +59,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     const lastAlive = client.lastKnownAliveAt ?? -Infinity;
     // Idle since before a connection was found dead (or timed out itself, see onCreate).
     if (lastAlive <= distrustAliveBefore) {
-      discard(client);
+      discard(client, 'distrusted');
       return false;
     }
     if (performance.now() - lastAlive < prePingBypassMs) {
@@ -69,7 +71,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
       markAlive(client);
       return true;
     } catch {
-      distrust(client);
+      distrust(client, 'pre_ping_failed');
       return false;
     }
   };
@@ -81,6 +83,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
  * A graceful `end()` waits for the server's goodbye, which a silent socket never sends;
  * destroying the socket frees the connection at once.
  */
-function discard(client: PooledClient): void {
+function discard(client: PooledClient, reason: NonNullable<PooledClient['discardReason']>): void {
+  client.discardReason ??= reason;
   client.connection?.stream?.destroy();
 }

@@ -1,24 +1,31 @@
-import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
-import type { Logger } from '../observability/logger';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { isTokenLimitError, LimitCode } from './query-limits';
 
 const INTERNAL_MESSAGE = 'Internal server error';
 
 /**
- * Apollo's `formatError`: the last stop of every error before it reaches a client. Errors a
- * client can act on keep their message and code. Anything unexpected (a bug, a driver error
- * whose message holds SQL or a connection string) is logged in full and reaches the client as
- * a bare INTERNAL_SERVER_ERROR.
+ * Apollo's `formatError`: the last stop of every error before it reaches a client.
+ * - Errors a client can act on keep their message and code. A validation rule's own code
+ *   (e.g. QUERY_TOO_DEEP) survives Apollo's blanket GRAPHQL_VALIDATION_FAILED.
+ * - Anything unexpected (a bug, a driver error whose message holds SQL or a connection string)
+ *   becomes a bare INTERNAL_SERVER_ERROR; the request plugin logs the detail with the request id.
  */
-export function createFormatError(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    if (formatted.extensions?.code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) return formatted;
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error in a GraphQL request');
-    return {
-      message: INTERNAL_MESSAGE,
-      ...(formatted.path && { path: formatted.path }),
-      ...(formatted.locations && { locations: formatted.locations }),
-      extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR },
-    };
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code === ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED) {
+    const ruleCode = error instanceof GraphQLError ? error.originalError : undefined;
+    const own = ruleCode instanceof GraphQLError ? ruleCode.extensions.code : undefined;
+    return own ? { ...formatted, extensions: { ...formatted.extensions, code: own } } : formatted;
+  }
+  if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && isTokenLimitError(formatted.message)) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: LimitCode.QUERY_TOO_LARGE } };
+  }
+  if (code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  return {
+    message: INTERNAL_MESSAGE,
+    ...(formatted.path && { path: formatted.path }),
+    ...(formatted.locations && { locations: formatted.locations }),
+    extensions: { code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR },
   };
 }

@@ -1,0 +1,67 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Context } from '../graphql/context';
+import { ErrorCode } from '../graphql/errors';
+import type { Logger } from './logger';
+import type { Metrics, RequestOutcome } from './metrics';
+
+/** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
+const MAX_OPERATION_LABELS = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * One log line and one metric sample per GraphQL request: operation, outcome, duration. An
+ * unexpected error is logged in full here, with the request id the client also gets.
+ */
+export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
+  const knownOperations = new Set<string>();
+  const operationLabel = (name: string | null | undefined): string => {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'other';
+    if (knownOperations.has(name)) return name;
+    if (knownOperations.size >= MAX_OPERATION_LABELS) return 'other';
+    knownOperations.add(name);
+    return name;
+  };
+
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (error.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR || !error.extensions?.code) {
+              logger.error({ err: original, requestId: contextValue.requestId, path: error.path }, 'unexpected error in a GraphQL request');
+            }
+          }
+        },
+        async willSendResponse({ response, operationName, contextValue }) {
+          const seconds = (performance.now() - started) / 1000;
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          for (const error of errors ?? []) {
+            if (error.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {
+              (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+          const outcome = outcomeOf(errors);
+          const operation = operationLabel(operationName);
+          metrics.observeGraphQLRequest(operation, outcome, seconds);
+          logger.info(
+            { requestId: contextValue.requestId, operation: operationName ?? null, outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10 },
+            'graphql request',
+          );
+        },
+      };
+    },
+  };
+}
+
+function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {
+  if (!errors?.length) return 'ok';
+  const codes = errors.map((error) => error.extensions?.code);
+  if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
+  if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  return 'client_error';
+}
