@@ -1,5 +1,7 @@
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
+import { prepareSchema } from './database/migrations';
+import { warmUpPool } from './database/pool-warm-up';
 import { buildApiSchema } from './graphql/schema';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from './http/server';
@@ -15,12 +17,15 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Database → GraphQL schema → HTTP server, listening. */
+/** Database (metrics, migrations, warm pool) → GraphQL schema → HTTP server, listening. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config, logger);
   try {
     const schema = await buildApiSchema();
+    // Metrics first, so that they count the first connections too.
     const metrics = createMetrics(database.orm, config.database.pool.max);
+    await prepareSchema(database, logger);
+    await warmUpPool(database.orm, config.database.pool.min, logger);
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });
     const { port } = http.server.address() as { port: number };

@@ -1,11 +1,12 @@
 import type { Client } from 'pg';
+import { isConnectionLost } from './database-unavailable';
 
 /** What the pool needs of a pooled node-postgres client; the timestamp is ours. */
 export type PooledClient = Client & {
   /** performance.now() of the last time this connection was known to work. */
   lastKnownAliveAt?: number;
   /** Why this module dropped it, for the metrics. */
-  discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout';
+  discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost';
   /** node-postgres internals: the protocol connection and its socket. */
   connection?: { stream?: { destroy(): void } };
 };
@@ -21,9 +22,11 @@ type QueryCallback = (error: Error | null, result?: unknown) => void;
 /**
  * Keeps dead connections away from requests. Two hooks into the pool (knex → tarn):
  *
- * - `onCreate` (afterCreate): a new connection is alive; and a query that times out on it
- *   destroys its socket. node-postgres leaves a timed-out query's connection open and busy, so
- *   the ROLLBACK that follows would wait on the silent socket for another full timeout.
+ * - `onCreate` (afterCreate): a new connection is alive. A query that times out on it destroys
+ *   its socket: node-postgres leaves a timed-out query's connection open and busy, so the
+ *   ROLLBACK that follows would wait on the silent socket for another full timeout. A query
+ *   whose connection broke makes the pool distrust the idle ones of that age (see below), so
+ *   the retry of a read does not land on another stale connection.
  * - `validate` (before every checkout): `select 1` with its own short timeout. One dead
  *   connection is a sign: the others idle since at least as long were most likely cut by the
  *   same event (a restart, a failover, a NAT or firewall dropping idle flows). They are evicted in
@@ -37,7 +40,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     client.lastKnownAliveAt = performance.now();
   };
 
-  const distrust = (client: PooledClient, reason: 'pre_ping_failed' | 'query_timeout') => {
+  const distrust = (client: PooledClient, reason: 'pre_ping_failed' | 'query_timeout' | 'connection_lost') => {
     distrustAliveBefore = Math.max(distrustAliveBefore, client.lastKnownAliveAt ?? -Infinity);
     discard(client, reason);
   };
@@ -50,6 +53,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
       if (typeof callback !== 'function') return query(config);
       return query(config, (error: Error | null, result?: unknown) => {
         if (error?.message === 'Query read timeout') distrust(client, 'query_timeout');
+        else if (error && isConnectionLost(error)) distrust(client, 'connection_lost');
         callback(error, result);
       });
     }) as never;

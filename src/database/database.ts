@@ -3,49 +3,28 @@ import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
 import { createOrmOptions } from './orm-options';
-import { warmUpPool } from './pool-warm-up';
 
 export interface Database {
   orm: MikroORM;
+  /** True when this process started the embedded PostgreSQL (no DATABASE_URL). */
+  embedded: boolean;
   /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
   close(): Promise<void>;
 }
 
 /**
- * With DATABASE_URL: connects lazily (the server starts even while that database is down) and
- * says clearly when migrations are pending — applying them is the developer's call.
- * Without: starts the embedded PostgreSQL and applies the migrations itself.
+ * The ORM over DATABASE_URL, or over the embedded PostgreSQL started here when it is unset.
+ * Connects lazily: the server starts even while an external database is down.
  */
 export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
   const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.database.embedded, logger);
   try {
     const url = config.database.url ?? embedded!.url;
     const orm = await MikroORM.init(createOrmOptions({ ...config.database, url }, logger));
-    if (embedded) {
-      const applied = await orm.migrator.up();
-      logger.info({ migrations: applied.map((migration) => migration.name) }, 'embedded database migrated');
-    } else {
-      await reportPendingMigrations(orm, logger);
-    }
-    await warmUpPool(orm, config.database.pool.min, logger);
-    return { orm, close: () => closeDatabase(orm, embedded) };
+    return { orm, embedded: embedded !== undefined, close: () => closeDatabase(orm, embedded) };
   } catch (error) {
     await embedded?.stop();
     throw error;
-  }
-}
-
-async function reportPendingMigrations(orm: MikroORM, logger: Logger): Promise<void> {
-  try {
-    const pending = await orm.migrator.getPendingMigrations();
-    if (pending.length > 0) {
-      logger.warn(
-        { pending: pending.map((migration) => migration.name) },
-        `${pending.length} database migration(s) pending: run \`npm run migration:up\``,
-      );
-    }
-  } catch (error) {
-    logger.warn({ err: error }, 'could not check for pending migrations: the database is not reachable yet');
   }
 }
 

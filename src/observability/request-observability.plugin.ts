@@ -31,10 +31,10 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            const original = unwrapResolverError(error);
-            if (error.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR || !error.extensions?.code) {
-              logger.error({ err: original, requestId: contextValue.requestId, path: error.path }, 'unexpected error in a GraphQL request');
-            }
+            const code = error.extensions?.code;
+            const detail = { err: unwrapResolverError(error), requestId: contextValue.requestId, path: error.path };
+            if (code === ErrorCode.DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
+            else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) logger.error(detail, 'unexpected error in a GraphQL request');
           }
         },
         async willSendResponse({ response, operationName, contextValue }) {

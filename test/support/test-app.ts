@@ -13,6 +13,8 @@ export interface TestAppOptions {
   proxy?: TcpProxy;
   /** An existing (already migrated) database instead of a fresh one; the caller drops it. */
   db?: TestDatabase;
+  /** Receives the server's log lines (JSON, level info and up) instead of silence. */
+  logLines?: string[];
 }
 
 /** The database URL with its host and port replaced by the proxy's. */
@@ -34,7 +36,10 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   try {
     const url = options.proxy ? throughProxy(db.url, options.proxy) : db.url;
     const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, ...env });
-    const app = await startApp(config, createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent'));
+    const logger = options.logLines
+      ? createLogger('info', { destination: { write: (line: string) => void options.logLines!.push(line) } })
+      : createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent');
+    const app = await startApp(config, logger);
     if (ownsDatabase) await app.database.orm.migrator.up();
     return {
       ...app,
