@@ -1,7 +1,10 @@
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { prepareSchema } from './database/migrations';
+import { checkConnectionBudget } from './database/pool-budget';
 import { warmUpPool } from './database/pool-warm-up';
+import { ReplicaAwarePostgreSqlDriver } from './database/replica-aware-driver';
+import { startReplicaMonitor } from './database/replica-monitor';
 import { buildApiSchema } from './graphql/schema';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from './http/server';
@@ -26,6 +29,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const metrics = createMetrics(database.orm, config.database.pool.max);
     await prepareSchema(database, logger);
     await warmUpPool(database.orm, config.database.pool.min, logger);
+    await checkConnectionBudget(
+      database.orm,
+      { poolMax: config.database.pool.max, expectedInstances: config.database.expectedInstances },
+      logger,
+    );
+    const replicaMonitor = startReplicaMonitor(database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver, config.database.replicas, logger);
+    await replicaMonitor.ready();
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });
     const { port } = http.server.address() as { port: number };
@@ -36,6 +46,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       url: `http://${host}:${port}`,
       stop: async () => {
         await http.close();
+        await replicaMonitor.stop();
         await database.close();
       },
     };

@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
+    // The last resort if closing itself hangs: the deadline plus a grace period.
+    setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs + 5_000).unref();
     stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
       () => {
         logger.info('stopped');
@@ -36,8 +38,9 @@ async function main(): Promise<void> {
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */
 async function stopWithin(timeoutMs: number, app: Awaited<ReturnType<typeof startApp>>, logger: Logger): Promise<void> {
   const deadline = setTimeout(() => {
-    logger.warn({ timeoutMs }, 'shutdown deadline passed: closing the remaining connections');
+    logger.warn({ timeoutMs }, 'shutdown deadline passed: cutting the remaining requests and their queries');
     app.http.server.closeAllConnections();
+    app.database.abortQueries();
   }, timeoutMs);
   try {
     await app.stop();

@@ -1,7 +1,15 @@
 import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
-import { graphql, type GraphQLResponse } from './support/graphql-client';
-import { connectOnce, describeOutput, killAllServers, startServer, type ServerProcess } from './support/server-process';
+import { graphql } from './support/graphql-client';
+import {
+  connectOnce,
+  describeOutput,
+  graphqlOnce,
+  killAllServers,
+  startServer,
+  type Exit,
+  type ServerProcess,
+} from './support/server-process';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -28,10 +36,11 @@ afterEach(async () => {
   await killAllServers();
 });
 afterAll(async () => {
+  await killAllServers();
   await db?.drop();
 });
 
-/** The server, on the test database; statements may wait for a lock far longer than the test runs. */
+/** The server on the test database; its statements may wait for a lock far longer than a test runs. */
 const startApiServer = (env: Record<string, string> = {}) =>
   startServer({
     DATABASE_URL: db.url,
@@ -57,23 +66,18 @@ const serverBackends = () =>
     [APPLICATION_NAME],
   );
 
-const waitUntilAQueryWaitsOnTheLock = () =>
-  waitFor(
-    async () => (await serverBackends()).some((backend) => backend.wait_event_type === 'Lock'),
-    "the server's query to wait on the table lock",
-  );
+const aQueryWaitsOnTheLock = async () => (await serverBackends()).some((backend) => backend.wait_event_type === 'Lock');
 
-/** A request that must not reject the test while we are not looking: its outcome, settled. */
-function inFlight(server: ServerProcess) {
-  const started = performance.now();
-  return graphql(server.url, LIST).then(
-    (response) => ({ response, error: undefined, ms: performance.now() - started }),
-    (error: Error & { cause?: { code?: string } }) => ({ response: undefined as GraphQLResponse | undefined, error, ms: performance.now() - started }),
+/** Settles with what happened to a request, so it can run unobserved while the test goes on. */
+function settled<T>(request: Promise<T>) {
+  return request.then(
+    (response) => ({ response, error: undefined }),
+    (error: Error) => ({ response: undefined, error }),
   );
 }
 
-/** Resolves with the exit, or rejects once `ms` have passed, naming what the process printed. */
-async function exitWithin(server: ServerProcess, ms: number) {
+/** Resolves with the exit, or rejects once `ms` have passed, with what the process printed. */
+async function exitWithin(server: ServerProcess, ms: number): Promise<Exit> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);
@@ -97,32 +101,34 @@ async function fetchLive(url: string): Promise<string> {
   }
 }
 
+const messages = (server: ServerProcess) => server.logs().map((line) => line.msg);
+
 describe('when the server receives SIGTERM', () => {
-  it('refuses new connections at once, finishes the request in flight, exits 0 and leaves no database session behind', async () => {
+  it('refuses new connections at once, answers the request in flight (200), exits 0 and leaves no database session behind', async () => {
     // A deadline far away: the exit must come from the work being done, not from the deadline.
     const server = await startApiServer({ SHUTDOWN_TIMEOUT_MS: '15000' });
     const blocking = await lockTheTable();
-    const request = inFlight(server);
-    await waitUntilAQueryWaitsOnTheLock();
+    const request = settled(graphqlOnce(server.url, LIST));
+    await waitFor(aQueryWaitsOnTheLock, "the server's query to wait on the table lock");
 
     const signalledAt = performance.now();
     server.signal('SIGTERM');
 
-    // New connections: refused soon after the signal (the listening socket is closed).
-    let lastProbe = '';
+    // New connections are refused soon after the signal: the listening socket is closed.
+    let probe = '';
     await waitFor(
-      async () => (lastProbe = await fetchLive(server.url)).startsWith('connection error'),
+      async () => (probe = await fetchLive(server.url)).startsWith('connection error'),
       'a new request to /health/live to fail with a connection error',
       2_000,
     );
     const refusedAfterMs = performance.now() - signalledAt;
-    expect(lastProbe).toMatch(/^connection error (ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET)$/);
+    expect(probe).toMatch(/^connection error (ECONNREFUSED|ECONNRESET|UND_ERR_SOCKET)$/);
     expect(await connectOnce(server.url)).toBe('ECONNREFUSED');
     expect(refusedAfterMs).toBeLessThan(1_000);
 
-    // The request in flight is still waiting for the lock, and the process waits for it.
+    // The request in flight still waits for the lock, and the process waits for it.
     expect(server.hasExited()).toBe(false);
-    expect((await serverBackends()).some((backend) => backend.wait_event_type === 'Lock')).toBe(true);
+    expect(await aQueryWaitsOnTheLock()).toBe(true);
 
     await blocking.query('commit');
     const { response, error } = await request;
@@ -131,14 +137,13 @@ describe('when the server receives SIGTERM', () => {
     expect(response).toMatchObject({ status: 200, body: { data: { interviewSessions: { nodes: [] } } } });
     expect(response!.body.errors).toBeUndefined();
 
-    // Nothing is left to do: the process exits now, not when SHUTDOWN_TIMEOUT_MS runs out, even
-    // though the client keeps its (keep-alive) connection open, as browsers and proxies do.
     const exit = await exitWithin(server, 3_000);
     const exitedAfterMs = performance.now() - signalledAt;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(server.logs().map((line) => line.msg)).toEqual(
+    expect(messages(server)).toEqual(
       expect.arrayContaining(['shutting down: refusing new requests, finishing in-flight ones', 'stopped']),
     );
+    expect(messages(server)).not.toContainEqual(expect.stringMatching(/^shutdown deadline passed/));
     // The pool was closed before the exit: PostgreSQL has no session of the server left.
     await waitFor(async () => (await serverBackends()).length === 0, 'the server sessions to be gone', 1_000);
     console.info(
@@ -147,9 +152,35 @@ describe('when the server receives SIGTERM', () => {
     );
   });
 
+  it('exits as soon as the request in flight is answered, although its client keeps the connection alive', async () => {
+    // fetch(), like browsers and load balancers, keeps the connection open after the response.
+    const server = await startApiServer({ SHUTDOWN_TIMEOUT_MS: '15000' });
+    const blocking = await lockTheTable();
+    const request = settled(graphql(server.url, LIST));
+    await waitFor(aQueryWaitsOnTheLock, "the server's query to wait on the table lock");
+
+    const signalledAt = performance.now();
+    server.signal('SIGTERM');
+    await waitFor(async () => (await connectOnce(server.url)) === 'ECONNREFUSED', 'new connections to be refused', 2_000);
+    await blocking.query('commit');
+    const { response } = await request;
+    expect(response?.status).toBe(200);
+    const answeredAfterMs = performance.now() - signalledAt;
+
+    // Nothing is left to do: the process must not wait for the client's idle keep-alive socket
+    // until SHUTDOWN_TIMEOUT_MS (15 s here) runs out.
+    const exit = await exitWithin(server, 3_000);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(messages(server)).not.toContainEqual(expect.stringMatching(/^shutdown deadline passed/));
+    console.info(
+      `SIGTERM, keep-alive client: in-flight answered after ${answeredAfterMs.toFixed(0)} ms, ` +
+        `exit after ${(performance.now() - signalledAt).toFixed(0)} ms`,
+    );
+  });
+
   it('exits 0 at once when idle, closing its pooled connections', async () => {
     const server = await startApiServer();
-    expect((await graphql(server.url, LIST)).status).toBe(200);
+    expect((await graphqlOnce(server.url, LIST)).status).toBe(200);
     expect((await serverBackends()).length).toBeGreaterThanOrEqual(2);
 
     const signalledAt = performance.now();
@@ -166,25 +197,24 @@ describe('when a request runs past SHUTDOWN_TIMEOUT_MS', () => {
   it('does not keep the process alive: the request is cut and the process exits soon after the deadline', async () => {
     const shutdownTimeoutMs = 1_000;
     const server = await startApiServer({ SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) });
-    await lockTheTable(); // held until the test ends: the request would wait 20 s for it
-    const request = inFlight(server);
-    await waitUntilAQueryWaitsOnTheLock();
+    const blocking = await lockTheTable(); // held past the deadline: the query would wait 20 s for it
+    const request = settled(graphqlOnce(server.url, LIST));
+    await waitFor(aQueryWaitsOnTheLock, "the server's query to wait on the table lock");
 
     const signalledAt = performance.now();
     server.signal('SIGTERM');
-    // The query is still blocked (20 s statement timeout): only the deadline can end this.
     const exit = await exitWithin(server, shutdownTimeoutMs + 2_000);
     const exitedAfterMs = performance.now() - signalledAt;
 
     expect(exitedAfterMs).toBeGreaterThanOrEqual(shutdownTimeoutMs - 50);
-    expect(exit.signal).toBeNull(); // it exited by itself: nothing had to kill it
-    expect(server.logs().map((line) => line.msg)).toContain('shutdown deadline passed: closing the remaining connections');
+    expect(exit.signal).toBeNull(); // it ended by itself: nothing had to kill it
+    expect(messages(server)).toContainEqual(expect.stringMatching(/^shutdown deadline passed/));
     // The client sees its connection closed, not an answer.
     const { response, error } = await request;
     expect(response).toBeUndefined();
     expect(error).toBeDefined();
     // Once the database lets go of the blocked query, nothing of the server is left on it.
-    await blocker!.query('rollback');
+    await blocking.query('rollback');
     await waitFor(async () => (await serverBackends()).length === 0, 'the server sessions to be gone', 2_000);
     console.info(`SIGTERM with a request stuck past SHUTDOWN_TIMEOUT_MS=${shutdownTimeoutMs}: exit code ${exit.code} after ${exitedAfterMs.toFixed(0)} ms`);
   });

@@ -22,6 +22,10 @@ export interface QueryLimits {
 export interface DatabaseConfig {
   /** Unset: the server starts its own embedded PostgreSQL. */
   url?: string;
+  replicas: { urls: string[]; maxLagSeconds: number; checkIntervalMs: number };
+  /** Behind PgBouncer in transaction mode: no per-connection session settings. */
+  transactionPooling: boolean;
+  expectedInstances: number;
   embedded: { dataDir: string; port: number };
   pool: PoolConfig;
   connectTimeoutMs: number;
@@ -47,7 +51,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const given = source[name] === undefined ? '' : ` (got "${redactUrl(source[name])}")`;
+      const given = source[name] === undefined ? '' : ` (got "${redactUrls(source[name])}")`;
       return `${name} ${issue.message}${given}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -68,6 +72,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     database: {
       url: env.DATABASE_URL,
+      replicas: {
+        urls: env.DATABASE_REPLICA_URLS,
+        maxLagSeconds: env.DB_REPLICA_MAX_LAG_SECONDS,
+        checkIntervalMs: env.DB_REPLICA_CHECK_INTERVAL_MS,
+      },
+      transactionPooling: env.DB_TRANSACTION_POOLING,
+      expectedInstances: env.EXPECTED_INSTANCES,
       embedded: { dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT },
       pool: {
         min: env.DB_POOL_MIN,
@@ -94,7 +105,7 @@ function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-/** Hides the password of a connection URL, so it can be logged or shown in an error. */
-export function redactUrl(value: string): string {
-  return value.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
+/** Hides the passwords of connection URLs, so they can be logged or shown in an error. */
+export function redactUrls(value: string): string {
+  return value.replace(/(\/\/[^:/@,]*:)[^@,]*@/g, '$1***@');
 }

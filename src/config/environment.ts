@@ -39,6 +39,15 @@ export const environmentSchema = z
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
 
     DATABASE_URL: postgresUrl.optional(),
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+      .pipe(z.array(postgresUrl))
+      .default([]),
+    DB_REPLICA_MAX_LAG_SECONDS: integer(10, 0),
+    DB_REPLICA_CHECK_INTERVAL_MS: integer(1_000, 100),
+    DB_TRANSACTION_POOLING: flag(false),
+    EXPECTED_INSTANCES: integer(1, 1),
     DATA_DIR: z.string().min(1).default('./.data'),
     EMBEDDED_PG_PORT: integer(54329, 1, 65535),
 
@@ -76,6 +85,11 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run after SIGTERM/SIGINT',
   DATABASE_URL: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
+  DATABASE_REPLICA_URLS: 'comma-separated streaming replicas that serve reads; unset = the primary serves everything',
+  DB_REPLICA_MAX_LAG_SECONDS: 'a replica further behind than this is skipped until it catches up',
+  DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
+  DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
+  EXPECTED_INSTANCES: 'how many instances share the database, for the connection budget check at start',
   DATA_DIR: 'data directory of the embedded PostgreSQL',
   EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
   DB_POOL_MIN: 'connections kept open even when idle',

@@ -6,7 +6,7 @@ export type PooledClient = Client & {
   /** performance.now() of the last time this connection was known to work. */
   lastKnownAliveAt?: number;
   /** Why this module dropped it, for the metrics. */
-  discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost';
+  discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost' | 'shutdown';
   /** node-postgres internals: the protocol connection and its socket. */
   connection?: { stream?: { destroy(): void } };
 };
@@ -87,7 +87,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
  * A graceful `end()` waits for the server's goodbye, which a silent socket never sends;
  * destroying the socket frees the connection at once.
  */
-function discard(client: PooledClient, reason: NonNullable<PooledClient['discardReason']>): void {
+export function discard(client: PooledClient, reason: NonNullable<PooledClient['discardReason']>): void {
   client.discardReason ??= reason;
   client.connection?.stream?.destroy();
 }

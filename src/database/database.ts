@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
+import { discard, type PooledClient } from './connection-health';
 import { createOrmOptions } from './orm-options';
 
 export interface Database {
@@ -10,6 +11,8 @@ export interface Database {
   embedded: boolean;
   /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
   close(): Promise<void>;
+  /** Drops the connections in use, so that close() need not wait for their queries (shutdown deadline). */
+  abortQueries(): void;
 }
 
 /**
@@ -21,11 +24,21 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
   try {
     const url = config.database.url ?? embedded!.url;
     const orm = await MikroORM.init(createOrmOptions({ ...config.database, url }, logger));
-    return { orm, embedded: embedded !== undefined, close: () => closeDatabase(orm, embedded) };
+    return {
+      orm,
+      embedded: embedded !== undefined,
+      close: () => closeDatabase(orm, embedded),
+      abortQueries: () => abortQueries(orm),
+    };
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
+}
+
+function abortQueries(orm: MikroORM): void {
+  const { pool } = orm.em.getConnection().getKnex().client;
+  for (const { resource } of pool.used as Array<{ resource: PooledClient }>) discard(resource, 'shutdown');
 }
 
 async function closeDatabase(orm: MikroORM, embedded?: RunningEmbeddedPostgres): Promise<void> {

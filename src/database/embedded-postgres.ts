@@ -112,23 +112,25 @@ async function loadEmbeddedPostgres() {
 
 /**
  * A run killed with SIGKILL leaves `postmaster.pid` behind, and often the PostgreSQL it started,
- * orphaned. An orphan (its parent is gone) is stopped; a file naming no live PostgreSQL is
- * removed; a PostgreSQL still owned by a live process is another server's: refuse clearly.
+ * orphaned. An orphan (its parent is gone: re-parented to init or a subreaper, not a node
+ * process) is stopped; a file naming no live PostgreSQL is removed; a PostgreSQL still owned by
+ * a live server is that server's: refuse clearly.
  */
 async function clearLeftoverServer(dataDir: string, logger: Logger): Promise<void> {
   const pidFile = resolve(dataDir, 'postmaster.pid');
   const pid = Number.parseInt((await readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
   if (!Number.isInteger(pid)) return;
 
-  const process = await describeProcess(pid);
-  if (!process?.isPostgres) {
+  const postgres = await describeProcess(pid);
+  if (!postgres?.command.includes('postgres')) {
     logger.warn({ pidFile }, 'removing a stale postmaster.pid left by a killed run');
     await rm(pidFile, { force: true });
     return;
   }
-  if (process.parentPid !== 1) {
+  const owner = await describeProcess(postgres.parentPid);
+  if (owner?.command.includes('node')) {
     throw new EmbeddedPostgresError(
-      `DATA_DIR ${dataDir} is in use by a running PostgreSQL (pid ${pid}, started by pid ${process.parentPid}). ` +
+      `DATA_DIR ${dataDir} is in use by a running PostgreSQL (pid ${pid}, started by pid ${postgres.parentPid}). ` +
         'Stop that server, or set DATA_DIR to another folder.',
     );
   }
@@ -136,7 +138,7 @@ async function clearLeftoverServer(dataDir: string, logger: Logger): Promise<voi
   await stopOrphan(pid);
 }
 
-async function describeProcess(pid: number): Promise<{ isPostgres: boolean; parentPid: number } | undefined> {
+async function describeProcess(pid: number): Promise<{ command: string; parentPid: number } | undefined> {
   try {
     const [cmdline, stat] = await Promise.all([
       readFile(`/proc/${pid}/cmdline`, 'utf8'),
@@ -146,7 +148,7 @@ async function describeProcess(pid: number): Promise<{ isPostgres: boolean; pare
     const [state, parentPid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // An exited orphan stays a zombie until init reaps it: it is gone for our purposes.
     if (state === 'Z') return undefined;
-    return { isPostgres: cmdline.includes('postgres'), parentPid: Number(parentPid) };
+    return { command: cmdline.replaceAll('\0', ' '), parentPid: Number(parentPid) };
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { InterviewSession } from '../interview-sessions/interview-session.entity';
 import { createConnectionHealth } from './connection-health';
+import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 
 export const APPLICATION_NAME = 'interview-sessions-api';
 
@@ -17,10 +18,15 @@ export const APPLICATION_NAME = 'interview-sessions-api';
  */
 export function createOrmOptions(database: DatabaseConfig & { url: string }, logger?: Logger): Options {
   const { pool } = database;
-  const health = createConnectionHealth(pool);
-
   return defineConfig({
+    driver: ReplicaAwarePostgreSqlDriver,
     clientUrl: database.url,
+    // Each replica has a pool of its own, with the same bounds and checks as the primary's.
+    replicas: database.replicas.urls.map((url, index) => ({
+      name: `replica-${index + 1}`,
+      clientUrl: url,
+      driverOptions: driverOptions(database, logger),
+    })),
     entities: [InterviewSession],
     extensions: [Migrator],
     // Every request works on its own fork; touching the global EntityManager is a bug.
@@ -38,27 +44,35 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }, log
     },
     pool: { min: pool.min, max: pool.max, idleTimeoutMillis: pool.idleTimeoutMs },
     ...(logger && { logger: (message: string) => logger.debug({ component: 'mikro-orm' }, message) }),
-    driverOptions: {
-      ...(logger && { log: knexLog(logger) }),
-      acquireConnectionTimeout: pool.acquireTimeoutMs,
-      pool: {
-        maxConnectionLifetimeMillis: pool.maxLifetimeMs,
-        maxConnectionLifetimeJitterMillis: pool.maxLifetimeJitterMs,
-        ...(pool.prePing && { validate: health.validate }),
-        afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
-          health.onCreate(client);
-          done(null, client);
-        },
-      },
-      connection: {
-        application_name: APPLICATION_NAME,
-        connectionTimeoutMillis: database.connectTimeoutMs,
-        keepAlive: true,
-        ...(database.statementTimeoutMs > 0 && { statement_timeout: database.statementTimeoutMs }),
-        ...(database.queryTimeoutMs > 0 && { query_timeout: database.queryTimeoutMs }),
+    driverOptions: driverOptions(database, logger),
+  });
+}
+
+/** knex, tarn and node-postgres options of one pool: bounds, checks and timeouts. */
+function driverOptions(database: DatabaseConfig, logger?: Logger) {
+  const { pool } = database;
+  const health = createConnectionHealth(pool);
+  return {
+    ...(logger && { log: knexLog(logger) }),
+    acquireConnectionTimeout: pool.acquireTimeoutMs,
+    pool: {
+      maxConnectionLifetimeMillis: pool.maxLifetimeMs,
+      maxConnectionLifetimeJitterMillis: pool.maxLifetimeJitterMs,
+      ...(pool.prePing && { validate: health.validate }),
+      afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
+        health.onCreate(client);
+        done(null, client);
       },
     },
-  });
+    connection: {
+      application_name: APPLICATION_NAME,
+      connectionTimeoutMillis: database.connectTimeoutMs,
+      keepAlive: true,
+      // A startup parameter: PgBouncer in transaction mode refuses it (and could not keep it).
+      ...(database.statementTimeoutMs > 0 && !database.transactionPooling && { statement_timeout: database.statementTimeoutMs }),
+      ...(database.queryTimeoutMs > 0 && { query_timeout: database.queryTimeoutMs }),
+    },
+  };
 }
 
 /** knex reports dropped connections ("Connection Error: …") through these, by default to the console. */

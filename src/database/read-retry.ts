@@ -1,15 +1,31 @@
-import { isConnectionLost } from './database-unavailable';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isConnectionLost, isDatabaseUnavailable } from './database-unavailable';
+import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 
 /**
- * Runs a read; if its connection broke under it (a backend killed, a socket reset or gone
- * silent), runs it once more: the pool hands out a fresh, checked connection. Only for reads:
- * a write may have been applied before the connection broke, so it is never retried blindly.
+ * Runs a read on the read connection (a healthy replica, else the primary), and once more when
+ * the first attempt could not be served:
+ * - on a replica that turned out unreachable: the replica is skipped from now on and the read
+ *   goes to the primary, so a dying replica costs no error;
+ * - on a connection that broke under it (a backend killed, a socket reset or gone silent): the
+ *   pool hands out a fresh, checked connection.
+ * Only for reads: a write may have been applied before its connection broke, so it is never
+ * retried blindly.
  */
-export async function readWithRetry<T>(read: () => Promise<T>): Promise<T> {
+export type ReadConnection = ReturnType<EntityManager['getConnection']>;
+
+export async function readWithRetry<T>(em: EntityManager, read: (connection: ReadConnection) => Promise<T>): Promise<T> {
+  const connection = em.getConnection('read');
   try {
-    return await read();
+    return await read(connection);
   } catch (error) {
+    const driver = em.getDriver();
+    const onReplica = connection !== em.getConnection('write');
+    if (onReplica && driver instanceof ReplicaAwarePostgreSqlDriver && isDatabaseUnavailable(error)) {
+      driver.markReplicaDown(connection);
+      return read(em.getConnection('write'));
+    }
     if (!isConnectionLost(error)) throw error;
-    return read();
+    return read(em.getConnection('read'));
   }
 }

@@ -40,8 +40,17 @@ export async function createHttpServer({ config, logger, metrics, orm, schema }:
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  // While shutting down, every response closes its connection: an idle keep-alive socket
+  // would otherwise hold the process open until the shutdown deadline.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
 
   const apollo = new ApolloServer<Context>({

@@ -64,7 +64,8 @@ export class InterviewSession {
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = new Date();
 
+  /** Starts equal to createdAt: one instant, not two clock reads. */
   @Field(() => Date)
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  updatedAt: Date = this.createdAt;
 }

@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { readWithRetry } from '../database/read-retry';
+import { readWithRetry, type ReadConnection } from '../database/read-retry';
 import { parseTimestamptz } from '../database/timestamptz';
 import type { CursorPosition } from './cursor';
 import type { InterviewSession } from './interview-session.entity';
@@ -37,13 +37,13 @@ const CURSOR_FIELDS: SessionField[] = ['id', 'createdAt'];
  * tracking or hydration, which cost more CPU than the query itself. Only the selected columns
  * are read. Writes go through the entity and the unit of work.
  *
- * Every read goes through readWithRetry: a connection that broke under it costs one retry,
- * not an error.
+ * Every read goes through readWithRetry: to a healthy replica when there is one, and a replica
+ * or a connection that failed under it costs one retry, not an error.
  */
 export class InterviewSessionRepository extends EntityRepository<InterviewSession> {
   findById(id: string, fields: Iterable<string>): Promise<InterviewSessionData | null> {
-    return readWithRetry(async () => {
-      const [row] = await this.rows(`select ${selectList(fields)} from interview_session where id = ?`, [id]);
+    return readWithRetry(this.getEntityManager(), async (connection) => {
+      const [row] = await rows(connection, `select ${selectList(fields)} from interview_session where id = ?`, [id]);
       return row ?? null;
     });
   }
@@ -68,30 +68,29 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
       `select ${selectList([...fields, ...CURSOR_FIELDS])} from interview_session ${whereClause(where)} ` +
       // One extra row tells whether a next page exists.
       'order by created_at desc, id desc limit ?';
-    const rows = await readWithRetry(() => this.rows(sql, [...where.params, first + 1]));
-    return { sessions: rows.slice(0, first), hasNextPage: rows.length > first };
+    const page = await readWithRetry(this.getEntityManager(), (connection) => rows(connection, sql, [...where.params, first + 1]));
+    return { sessions: page.slice(0, first), hasNextPage: page.length > first };
   }
 
   countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
     const where = toWhere(filter);
-    return readWithRetry(async () => {
-      const [row] = await this.getEntityManager()
-        .getConnection()
-        .execute<{ count: number }[]>(`select count(*)::int as count from interview_session ${whereClause(where)}`, where.params);
+    return readWithRetry(this.getEntityManager(), async (connection) => {
+      const sql = `select count(*)::int as count from interview_session ${whereClause(where)}`;
+      const [row] = await connection.execute<{ count: number }[]>(sql, where.params);
       return row!.count;
     });
   }
+}
 
-  private async rows(sql: string, params: unknown[]): Promise<InterviewSessionData[]> {
-    const rows = await this.getEntityManager().getConnection().execute<Record<string, unknown>[]>(sql, params);
-    for (const row of rows) {
-      for (const field of TIMESTAMPS) {
-        const value = row[field];
-        if (typeof value === 'string') row[field] = parseTimestamptz(value);
-      }
+async function rows(connection: ReadConnection, sql: string, params: unknown[]): Promise<InterviewSessionData[]> {
+  const result = await connection.execute<Record<string, unknown>[]>(sql, params);
+  for (const row of result) {
+    for (const field of TIMESTAMPS) {
+      const value = row[field];
+      if (typeof value === 'string') row[field] = parseTimestamptz(value);
     }
-    return rows as unknown as InterviewSessionData[];
   }
+  return result as unknown as InterviewSessionData[];
 }
 
 /** `column as "field"` for each known field; unknown names are ignored. */

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
 import { resolve } from 'node:path';
 import { environmentDescriptions } from '../../src/config/environment';
@@ -209,5 +210,44 @@ export function connectOnce(url: string, timeoutMs = 1_000): Promise<'accepted' 
     socket.setTimeout(timeoutMs, () => finish('ETIMEDOUT'));
     socket.once('connect', () => finish('accepted'));
     socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
+  });
+}
+
+export interface PlainResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any;
+}
+
+/**
+ * A GraphQL POST on a connection of its own that the client does not keep alive
+ * (`Connection: close`), unlike fetch(), whose pooled sockets stay open after the response.
+ */
+export function graphqlOnce(url: string, query: string): Promise<PlainResponse> {
+  const payload = JSON.stringify({ query });
+  return new Promise((done, fail) => {
+    const request = http.request(
+      `${url}/graphql`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), connection: 'close' },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => {
+          try {
+            done({ status: response.statusCode!, headers: response.headers, body: JSON.parse(text) });
+          } catch (error) {
+            fail(error);
+          }
+        });
+        response.on('error', fail);
+      },
+    );
+    request.on('error', fail);
+    request.end(payload);
   });
 }

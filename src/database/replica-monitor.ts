@@ -1,0 +1,72 @@
+import type { Logger } from '../observability/logger';
+import type { ReplicaAwarePostgreSqlDriver, ReplicaState, ReplicaStatus } from './replica-aware-driver';
+
+export interface ReplicaMonitor {
+  /** The first round of checks, so that reads use the replicas from the first request. */
+  ready(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ReplicaMonitorOptions {
+  maxLagSeconds: number;
+  checkIntervalMs: number;
+}
+
+/**
+ * How far behind a standby is: 0 when it has replayed everything it received, else the age of
+ * the last transaction it replayed. On a server that is not in recovery, 0.
+ */
+const LAG_SQL = `select (case
+  when not pg_is_in_recovery() then 0
+  when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+  else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()), 0)
+end)::float8 as "lagSeconds"`;
+
+/**
+ * Checks every replica on an interval: reachable, and how far behind. The driver reads the
+ * states to route reads. Changes are logged once, when they happen.
+ */
+export function startReplicaMonitor(driver: ReplicaAwarePostgreSqlDriver, options: ReplicaMonitorOptions, logger: Logger): ReplicaMonitor {
+  if (driver.replicaStates.length === 0) return { ready: async () => {}, stop: async () => {} };
+  const checkOne = async (index: number) => {
+    const state = driver.replicaStates[index]!;
+    const connection = driver.replicaConnections()[index]!;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no answer in time')), options.checkIntervalMs);
+    });
+    try {
+      const [row] = await Promise.race([connection.execute<{ lagSeconds: number }[]>(LAG_SQL), timeout]);
+      update(state, row!.lagSeconds > options.maxLagSeconds ? 'lagging' : 'ok', row!.lagSeconds, logger);
+    } catch (error) {
+      update(state, 'down', null, logger, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const checkAll = () => Promise.all(driver.replicaStates.map((_, index) => checkOne(index))).then(() => undefined);
+
+  let running = checkAll();
+  const interval = setInterval(() => {
+    running = running.then(checkAll);
+  }, options.checkIntervalMs);
+  interval.unref();
+
+  return {
+    ready: () => running,
+    stop: async () => {
+      clearInterval(interval);
+      await running;
+    },
+  };
+}
+
+function update(state: ReplicaState, status: ReplicaStatus, lagSeconds: number | null, logger: Logger, error?: unknown): void {
+  const previous = state.status;
+  state.status = status;
+  state.lagSeconds = lagSeconds;
+  if (previous === status) return;
+  const detail = { replica: state.name, status, previous, lagSeconds, ...(error !== undefined && { err: error }) };
+  if (status === 'ok') logger.info(detail, 'replica serves reads');
+  else logger.warn(detail, 'replica skipped: reads go to the primary');
+}
