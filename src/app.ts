@@ -26,7 +26,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   try {
     const schema = await buildApiSchema();
     // Metrics first, so that they count the first connections too.
-    const metrics = createMetrics(database.orm, config.database.pool.max);
+    const driver = database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
+    const metrics = createMetrics(database.orm, config.database.pool.max, driver.replicaStates);
     await prepareSchema(database, logger);
     await warmUpPool(database.orm, config.database.pool.min, logger);
     await checkConnectionBudget(
@@ -34,7 +35,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       { poolMax: config.database.pool.max, expectedInstances: config.database.expectedInstances },
       logger,
     );
-    const replicaMonitor = startReplicaMonitor(database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver, config.database.replicas, logger);
+    const replicaMonitor = startReplicaMonitor(driver, config.database.replicas, logger);
     await replicaMonitor.ready();
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import type { ReplicaAwarePostgreSqlDriver } from '../database/replica-aware-driver';
 
 export const READINESS_TIMEOUT_MS = 1_000;
 
@@ -10,6 +11,8 @@ export const READINESS_TIMEOUT_MS = 1_000;
  *   an outage does not get healthy instances restarted.
  * - /health/ready: a `select 1` through the pool answers within a second: this instance can
  *   serve. The reason on failure says what kind of failure, never where the database is.
+ *   Read replicas are listed with their state; one that is down does not make the instance
+ *   unready, since reads then go to the primary.
  */
 export function registerHealthRoutes(app: FastifyInstance, orm: MikroORM): void {
   app.get('/health/live', async () => ({ status: 'ok' }));
@@ -18,8 +21,10 @@ export function registerHealthRoutes(app: FastifyInstance, orm: MikroORM): void 
     const started = performance.now();
     const reason = await databaseProblem(orm);
     const latencyMs = Math.round(performance.now() - started);
-    if (!reason) return { status: 'ok', database: { status: 'ok', latencyMs } };
-    return reply.code(503).send({ status: 'unavailable', database: { status: 'unavailable', reason, latencyMs } });
+    const replicas = (orm.em.getDriver() as ReplicaAwarePostgreSqlDriver).replicaStates;
+    const detail = replicas.length > 0 ? { replicas } : {};
+    if (!reason) return { status: 'ok', database: { status: 'ok', latencyMs }, ...detail };
+    return reply.code(503).send({ status: 'unavailable', database: { status: 'unavailable', reason, latencyMs }, ...detail });
   });
 }
 

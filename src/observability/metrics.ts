@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PooledClient } from '../database/connection-health';
+import type { ReplicaState } from '../database/replica-aware-driver';
 
 export type RequestOutcome = 'ok' | 'client_error' | 'database_unavailable' | 'internal';
 
@@ -16,10 +17,31 @@ type PoolResource = PooledClient & { __knex__disposed?: unknown; __knexLifetimeL
  * Prometheus metrics, in a registry of this app's own (several apps can share a process in tests).
  * The pool's numbers are read from tarn at scrape time; its events feed the counters.
  */
-export function createMetrics(orm: MikroORM, poolMax: number): Metrics {
+export function createMetrics(orm: MikroORM, poolMax: number, replicas: readonly ReplicaState[] = []): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const pool = orm.em.getConnection().getKnex().client.pool;
+
+  new Gauge({
+    name: 'db_replica_up',
+    help: 'Whether a read replica serves reads (1) or is skipped: down, lagging or not checked yet (0)',
+    labelNames: ['replica', 'status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const replica of replicas) this.set({ replica: replica.name, status: replica.status }, replica.status === 'ok' ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'db_replica_lag_seconds',
+    help: 'Replay lag of a read replica at its last check',
+    labelNames: ['replica'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const replica of replicas) if (replica.lagSeconds !== null) this.set({ replica: replica.name }, replica.lagSeconds);
+    },
+  });
 
   new Gauge({
     name: 'db_pool_connections',
