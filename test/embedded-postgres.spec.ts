@@ -12,7 +12,7 @@ import {
   stopPostgresOn,
 } from './support/embedded-postgres-process';
 import { graphql } from './support/graphql-client';
-import { describeOutput, freePort, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { exitWithin, freePort, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -67,17 +67,6 @@ async function stopWithSigterm(server: ServerProcess): Promise<number> {
   return performance.now() - signalledAt;
 }
 
-async function exitWithin(server: ServerProcess, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);
-  });
-  try {
-    return await Promise.race([server.exit, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const stderrLines = (server: ServerProcess) =>
   server

@@ -1,6 +1,7 @@
-import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
-import { graphql, type GraphQLResponse } from './support/graphql-client';
+import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
+import { graphql } from './support/graphql-client';
+import { lockSessionsTable } from './support/table-lock';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -37,26 +38,8 @@ const startServer = async (env: Record<string, string> = {}) => {
   return app;
 };
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
-}
 
-function expectDatabaseUnavailable(response: GraphQLResponse): void {
-  expect(response.status).toBe(503);
-  expect(response.headers.get('retry-after')).toBe('1');
-  expect(response.body.data).toBeNull();
-  expect(response.body.errors).toEqual([
-    expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } }),
-  ]);
-  const text = JSON.stringify(response.body);
-  expect(text).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
-}
 
-const expectOk = (response: GraphQLResponse) => {
-  expect([response.status, response.body.errors]).toEqual([200, undefined]);
-};
 
 const health = async (path: string) => {
   const response = await fetch(`${app!.url}${path}`);
@@ -165,11 +148,8 @@ describe('when the pool is exhausted', () => {
   it('answers 503 to the requests that wait past the acquire timeout, stays healthy, and leaks nothing', async () => {
     await startServer({ DB_POOL_MIN: '1', DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '20000', DB_QUERY_TIMEOUT_MS: '20000' });
     const knexPool = app!.database.orm.em.getConnection().getKnex().client.pool;
-    const blocker = new Client({ connectionString: db.url });
-    await blocker.connect();
+    const blocker = await lockSessionsTable(db.url);
     try {
-      await blocker.query('begin');
-      await blocker.query('lock table interview_session in access exclusive mode');
       const slow = Promise.all(Array.from({ length: 20 }, () => timed(() => graphql(app!.url, LIST))));
       // Every request that got no connection has given up once nothing waits for one any more.
       await waitFor(() => knexPool.numUsed() === 2 && knexPool.numPendingAcquires() === 0, 'the waiting requests to give up');

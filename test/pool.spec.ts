@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
 import { graphql } from './support/graphql-client';
+import { lockSessionsTable } from './support/table-lock';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -41,11 +41,8 @@ describe('the connection pool', () => {
     expect(await poolBackends(current)).toHaveLength(2);
 
     // Another session holds the table lock, so every request keeps its connection while more queue up.
-    const blocker = new Client({ connectionString: current.db.url });
-    await blocker.connect();
+    const blocker = await lockSessionsTable(current.db.url);
     try {
-      await blocker.query('begin');
-      await blocker.query('lock table interview_session in access exclusive mode');
       const requests = Promise.all(Array.from({ length: 12 }, () => graphql(current.url, LIST)));
       await waitFor(async () => {
         const [row] = await current.db.query<{ count: number }>(

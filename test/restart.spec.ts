@@ -10,8 +10,10 @@ import {
   stopPostgresOn,
   type PostgresServer,
 } from './support/embedded-postgres-process';
-import { graphql, type GraphQLResponse } from './support/graphql-client';
+import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
+import { graphql } from './support/graphql-client';
 import { describeOutput, freePort, killAllServers, startServer, type ServerProcess } from './support/server-process';
+import { lockSessionsTable } from './support/table-lock';
 import { startTestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -59,22 +61,8 @@ afterAll(async () => {
 
 const startApiServer = (env: Record<string, string> = {}) => startServer({ DATABASE_URL: db.url, DB_POOL_MIN: '2', ...env });
 
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
-  const started = performance.now();
-  const result = await work();
-  return { result, ms: performance.now() - started };
-}
 
-function expectDatabaseUnavailable(response: GraphQLResponse): void {
-  expect(response.status).toBe(503);
-  expect(response.headers.get('retry-after')).toBe('1');
-  expect(response.body.data).toBeNull();
-  expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } })]);
-}
 
-const expectOk = (response: GraphQLResponse) => {
-  expect([response.status, response.body.errors]).toEqual([200, undefined]);
-};
 
 const health = async (server: ServerProcess, path: string) => {
   const response = await fetch(`${server.url}${path}`);
@@ -156,10 +144,7 @@ describe("when the server's backend is killed mid-query (pg_terminate_backend)",
   const countSessions = async () => (await db.query<{ count: number }>('select count(*)::int as count from interview_session'))[0]!.count;
 
   async function lockTheTable(): Promise<Client> {
-    blocker = new Client({ connectionString: db.url, application_name: 'test-blocker' });
-    await blocker.connect();
-    await blocker.query('begin');
-    await blocker.query('lock table interview_session in access exclusive mode');
+    blocker = await lockSessionsTable(db.url);
     return blocker;
   }
 

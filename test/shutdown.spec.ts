@@ -3,13 +3,13 @@ import { APPLICATION_NAME } from '../src/database/orm-options';
 import { graphql } from './support/graphql-client';
 import {
   connectOnce,
-  describeOutput,
+  exitWithin,
   graphqlOnce,
   killAllServers,
   startServer,
-  type Exit,
   type ServerProcess,
 } from './support/server-process';
+import { lockSessionsTable } from './support/table-lock';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -52,10 +52,7 @@ const startApiServer = (env: Record<string, string> = {}) =>
 
 /** Another session takes an ACCESS EXCLUSIVE lock on the table: every query on it waits. */
 async function lockTheTable(): Promise<Client> {
-  blocker = new Client({ connectionString: db.url, application_name: 'test-blocker' });
-  await blocker.connect();
-  await blocker.query('begin');
-  await blocker.query('lock table interview_session in access exclusive mode');
+  blocker = await lockSessionsTable(db.url);
   return blocker;
 }
 
@@ -76,18 +73,6 @@ function settled<T>(request: Promise<T>) {
   );
 }
 
-/** Resolves with the exit, or rejects once `ms` have passed, with what the process printed. */
-async function exitWithin(server: ServerProcess, ms: number): Promise<Exit> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);
-  });
-  try {
-    return await Promise.race([server.exit, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A fetch to /health/live: 'answered <status>', or the connection error that stopped it. */
 async function fetchLive(url: string): Promise<string> {

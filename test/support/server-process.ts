@@ -251,3 +251,16 @@ export function graphqlOnce(url: string, query: string): Promise<PlainResponse> 
     request.end(payload);
   });
 }
+
+/** Resolves with the exit, or rejects once `ms` have passed, with what the process printed. */
+export async function exitWithin(server: ServerProcess, ms: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);
+  });
+  try {
+    return await Promise.race([server.exit, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,291 @@
+import { Client, type ClientConfig } from 'pg';
+import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
+import {
+  measureReplicaLag,
+  startPrimary,
+  startReplica,
+  waitForReplay,
+  type PostgresCluster,
+  type ReplicaCluster,
+} from './support/postgres-cluster';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+/**
+ * Proves the harnesses later specs rely on: a real PgBouncer in transaction pool mode in front
+ * of the test PostgreSQL, and a disposable primary with a hot standby fed by real streaming
+ * replication. Also pins down the transaction-mode pitfalls those specs must design around.
+ */
+
+const openClients = new Set<Client>();
+
+async function connect(config: string | ClientConfig): Promise<Client> {
+  const client = new Client(typeof config === 'string' ? { connectionString: config } : config);
+  client.on('error', () => undefined); // a server going away under a test must not crash jest
+  await client.connect();
+  openClients.add(client);
+  return client;
+}
+
+afterEach(async () => {
+  await Promise.all([...openClients].map((client) => client.end().catch(() => undefined)));
+  openClients.clear();
+});
+
+/** True while a process with this pid exists (our children are reaped, so no zombies linger). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('PgBouncer in transaction pool mode', () => {
+  let db: TestDatabase;
+  let bouncer: PgBouncer;
+  let url: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const target = new URL(db.url);
+    bouncer = await startPgBouncer({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
+    url = bouncer.urlFor(db.url);
+  });
+
+  afterAll(async () => {
+    // PgBouncer first: it holds server connections to the database.
+    await bouncer?.stop();
+    await db?.drop();
+  });
+
+  it('forwards any database name to the target and answers select 1', async () => {
+    expect(new URL(url)).toMatchObject({ hostname: '127.0.0.1', port: String(bouncer.port), pathname: `/${db.name}` });
+    const client = await connect(url);
+    const { rows } = await client.query('select 1 as one, current_database() as database');
+    expect(rows).toEqual([{ one: 1, database: db.name }]);
+
+    const config = await bouncer.admin<{ key: string; value: string }>('SHOW CONFIG');
+    const setting = (key: string) => config.find((row) => row.key === key)?.value;
+    expect(setting('pool_mode')).toBe('transaction');
+    expect(setting('listen_addr')).toBe('127.0.0.1');
+    const pools = await bouncer.admin<{ database: string; pool_mode: string }>('SHOW POOLS');
+    expect(pools).toContainEqual(expect.objectContaining({ database: db.name, pool_mode: 'transaction' }));
+  });
+
+  it('runs transactions: commit keeps, rollback discards', async () => {
+    const client = await connect(url);
+    await client.query('create table tx_check (id int primary key, note text)');
+    await client.query('begin');
+    await client.query('insert into tx_check values (1, $1)', ['kept']);
+    await client.query('commit');
+    await client.query('begin');
+    await client.query('insert into tx_check values (2, $1)', ['discarded']);
+    await client.query('rollback');
+
+    expect(await db.query('select id, note from tx_check order by id')).toEqual([{ id: 1, note: 'kept' }]);
+  });
+
+  it('keeps two clients with interleaved transactions apart', async () => {
+    const a = await connect(url);
+    const b = await connect(url);
+    await a.query('create table interleaved (id int primary key, owner text)');
+
+    await a.query('begin');
+    await a.query(`insert into interleaved values (1, 'a')`);
+    await b.query('begin');
+    await b.query(`insert into interleaved values (2, 'b')`);
+    // Each sees its own uncommitted row only: they are on two different server connections.
+    expect((await a.query('select owner from interleaved')).rows).toEqual([{ owner: 'a' }]);
+    expect((await b.query('select owner from interleaved')).rows).toEqual([{ owner: 'b' }]);
+    const [pidA, pidB] = await Promise.all([a, b].map(async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid));
+    expect(pidA).not.toBe(pidB);
+    await b.query('commit');
+    expect((await a.query('select owner from interleaved order by id')).rows).toEqual([{ owner: 'a' }, { owner: 'b' }]);
+    await a.query('commit');
+
+    expect(await db.query('select id, owner from interleaved order by id')).toEqual([
+      { id: 1, owner: 'a' },
+      { id: 2, owner: 'b' },
+    ]);
+  });
+
+  it('PITFALL: accepts application_name, but statement_timeout as a startup parameter is silently dropped', async () => {
+    // What our server's pool sends (orm-options: application_name + statement_timeout).
+    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0].statement_timeout;
+    const client = await connect({ connectionString: url, application_name: 'harness-app', statement_timeout: 1500 });
+    const { rows } = await client.query('select current_setting($1) as app, current_setting($2) as timeout', [
+      'application_name',
+      'statement_timeout',
+    ]);
+    expect(rows[0].app).toBe('harness-app'); // tracked by PgBouncer and set on the server connection
+    expect(rows[0].timeout).not.toBe('1500ms'); // ignore_startup_parameters drops it: the server's default applies
+    expect(rows[0].timeout).toBe(defaultTimeout);
+  });
+
+  it('without ignore_startup_parameters, rejects a client that sends statement_timeout; stop() ends it', async () => {
+    const target = new URL(db.url);
+    const strict = await startPgBouncer({ targetHost: target.hostname, targetPort: Number(target.port || 5432), ignoreStartupParameters: [] });
+    try {
+      const strictUrl = strict.urlFor(db.url);
+      await expect(connect({ connectionString: strictUrl, statement_timeout: 1500 })).rejects.toThrow(
+        'unsupported startup parameter: statement_timeout',
+      );
+      // application_name alone is fine: PgBouncer tracks it natively.
+      const client = await connect({ connectionString: strictUrl, application_name: 'harness-app' });
+      expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await strict.stop();
+    }
+    expect(strict.isRunning()).toBe(false);
+    expect(processExists(strict.pid)).toBe(false);
+    const refused = new Client({ host: strict.host, port: strict.port, user: 'postgres', database: db.name });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('PITFALL: a session-level SET does not follow its client across transactions, and leaks to others', async () => {
+    const a = await connect(url);
+    const b = await connect(url);
+    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0].statement_timeout;
+
+    // Outside a transaction, the SET is a transaction of its own: the server connection that ran
+    // it goes back to the pool right after, still carrying the setting.
+    await a.query(`set statement_timeout = '4321ms'`);
+    // b's transaction takes the most recently used idle server connection (PgBouncer reuses
+    // them LIFO by default): the very one a's SET ran on.
+    await b.query('begin');
+    expect((await b.query('show statement_timeout')).rows[0].statement_timeout).toBe('4321ms');
+    // While b holds it, a's next statement must run on another server connection: a's own SET
+    // is not there.
+    expect((await a.query('show statement_timeout')).rows[0].statement_timeout).toBe(defaultTimeout);
+    await b.query('rollback');
+    // Session state only sticks for the length of a transaction: SET LOCAL (or set_config(…, true)) is the safe form.
+    await a.query('begin');
+    await a.query(`set local statement_timeout = '1234ms'`);
+    expect((await a.query('show statement_timeout')).rows[0].statement_timeout).toBe('1234ms');
+    await a.query('commit');
+    // Clean up the connection the SET leaked onto, for the tests that follow.
+    await bouncer.admin('RECONNECT');
+  });
+
+  it('PITFALL: named prepared statements break across transactions; unnamed parameterized queries work', async () => {
+    const a = await connect(url);
+    const b = await connect(url);
+    // Unnamed: Parse/Bind/Execute/Sync go out together, inside one transaction. What knex sends.
+    for (let i = 0; i < 3; i++) expect((await a.query('select $1::int as n', [i])).rows).toEqual([{ n: i }]);
+
+    const named = { name: 'harness_named', text: 'select $1::int as n', values: [1] };
+    expect((await a.query(named)).rows).toEqual([{ n: 1 }]); // prepared on server connection S1
+    await b.query('begin'); // b now holds S1 (LIFO)…
+    await b.query('select 1');
+    // …so a's next transaction runs on another server connection, where pg's cached
+    // "already prepared" statement does not exist.
+    await expect(a.query(named)).rejects.toMatchObject({ code: '26000', message: 'prepared statement "harness_named" does not exist' });
+    await b.query('rollback');
+    await bouncer.admin('RECONNECT');
+  });
+});
+
+describe('PostgreSQL primary with a streaming hot standby', () => {
+  let primary: PostgresCluster;
+  let replica: ReplicaCluster;
+
+  beforeAll(async () => {
+    primary = await startPrimary();
+    replica = await startReplica(primary);
+  });
+
+  afterAll(async () => {
+    await replica?.destroy();
+    await primary?.destroy();
+  });
+
+  it('runs two clusters on their own ports, the replica in recovery and streaming from the primary', async () => {
+    expect(replica.port).not.toBe(primary.port);
+    expect([primary.port, replica.port]).not.toContain(5432);
+    expect(await primary.query('select pg_is_in_recovery() as recovery, current_setting($1) as wal_level', ['wal_level'])).toEqual([
+      { recovery: false, wal_level: 'replica' },
+    ]);
+    const client = await connect(replica.url());
+    expect((await client.query('select pg_is_in_recovery() as recovery')).rows).toEqual([{ recovery: true }]);
+    // The primary's walsender for it, streaming.
+    const senders = await primary.query<{ application_name: string; state: string }>('select application_name, state from pg_stat_replication');
+    expect(senders).toEqual([{ application_name: replica.name, state: 'streaming' }]);
+    expect(await primary.processes()).toContain(primary.pid());
+    expect(await replica.processes()).toContain(replica.pid());
+  });
+
+  it('shows what the primary committed on the replica once replayed', async () => {
+    await primary.query('create table replicated (id int primary key, note text)');
+    await primary.query(`insert into replicated select i, 'row ' || i from generate_series(1, 100) i`);
+
+    const lsn = await waitForReplay(primary, replica);
+    expect(lsn).toMatch(/^[0-9A-F]+\/[0-9A-F]+$/);
+    expect(await replica.query('select count(*)::int as rows, max(note) as last from replicated')).toEqual([{ rows: 100, last: 'row 99' }]);
+    expect((await measureReplicaLag(primary, replica)).bytes).toBe(0);
+  });
+
+  it('refuses writes on the replica with SQLSTATE 25006', async () => {
+    await primary.query('create table if not exists replicated (id int primary key, note text)');
+    await waitForReplay(primary, replica);
+    const client = await connect(replica.url());
+    await expect(client.query(`insert into replicated values (1000, 'nope')`)).rejects.toMatchObject({
+      code: '25006',
+      message: 'cannot execute INSERT in a read-only transaction',
+    });
+    await expect(client.query('create table nope (id int)')).rejects.toMatchObject({ code: '25006' });
+  });
+
+  it('measures lag: with replay paused the replica falls behind, and catches up once resumed', async () => {
+    await primary.query('create table lagging (id int)');
+    await waitForReplay(primary, replica);
+    await replica.pauseReplay();
+    try {
+      await primary.query('insert into lagging select generate_series(1, 1000)');
+      const lag = await measureReplicaLag(primary, replica);
+      expect(lag.bytes).toBeGreaterThan(0);
+      expect(await replica.query('select count(*)::int as n from lagging')).toEqual([{ n: 0 }]);
+      await expect(waitForReplay(primary, replica, 300)).rejects.toThrow(/timed out after 300 ms waiting for the replica/);
+    } finally {
+      await replica.resumeReplay();
+    }
+    await waitForReplay(primary, replica);
+    expect(await replica.query('select count(*)::int as n from lagging')).toEqual([{ n: 1000 }]);
+    expect((await measureReplicaLag(primary, replica)).bytes).toBe(0);
+  });
+
+  it('a stopped replica refuses connections while the primary keeps working; restarted, it catches up', async () => {
+    await primary.query('create table during_outage (id int)');
+    const pid = replica.pid()!;
+    await replica.stop();
+    expect(replica.isRunning()).toBe(false);
+    expect(processExists(pid)).toBe(false);
+    expect(await replica.processes()).toEqual([]);
+
+    const refused = new Client({ connectionString: replica.url() });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await primary.query('insert into during_outage values (1), (2), (3)');
+    expect(await primary.query('select count(*)::int as n from during_outage')).toEqual([{ n: 3 }]);
+
+    await replica.start();
+    expect(replica.pid()).not.toBe(pid);
+    await waitForReplay(primary, replica);
+    expect(await replica.query('select count(*)::int as n from during_outage')).toEqual([{ n: 3 }]);
+    expect(await replica.query('select pg_is_in_recovery() as recovery')).toEqual([{ recovery: true }]);
+  });
+
+  it('kill() crashes the primary; start() recovers it with its data and the replica streams again', async () => {
+    await primary.query('create table survives_crash (id int)');
+    await primary.query('insert into survives_crash values (1)');
+    await primary.kill();
+    expect(await primary.processes()).toEqual([]);
+    await expect(primary.query('select 1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+
+    await primary.start();
+    expect(primary.log()).toMatch(/database system was interrupted|not properly shut down/);
+    expect(await primary.query('select count(*)::int as n from survives_crash')).toEqual([{ n: 1 }]);
+    await primary.query('insert into survives_crash values (2)');
+    await waitForReplay(primary, replica);
+    expect(await replica.query('select count(*)::int as n from survives_crash')).toEqual([{ n: 2 }]);
+  });
+});

@@ -1,0 +1,21 @@
+import type { GraphQLResponse } from './graphql-client';
+
+/** How long some work took, with its result. */
+export async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+export function expectOk(response: GraphQLResponse): void {
+  expect([response.status, response.body.errors]).toEqual([200, undefined]);
+}
+
+/** The 503 contract: a GraphQL body, one DATABASE_UNAVAILABLE error, Retry-After, nothing leaked. */
+export function expectDatabaseUnavailable(response: GraphQLResponse): void {
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBe('1');
+  expect(response.body.data).toBeNull();
+  expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } })]);
+  expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
+}
