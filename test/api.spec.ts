@@ -50,6 +50,8 @@ describe('createInterviewSession', () => {
     ['a blank title', { title: '   ', candidateName: 'Ada' }, /title must not be blank/],
     ['a 201-character candidate name', { title: 'T', candidateName: 'x'.repeat(201) }, /candidateName must be 1 to 200/],
     ['a NUL character', { title: 'a\u0000b', candidateName: 'Ada' }, /NUL/],
+    ['201 characters counted as PostgreSQL does (variation selectors)', { title: 'a\uFE0F'.repeat(101), candidateName: 'Ada' }, /title must be 1 to 200/],
+    ['a date in year 0', { title: 'T', candidateName: 'Ada', scheduledAt: '0000-01-01T00:00:00Z' }, /scheduledAt must be in the years 0001 to 9999/],
   ])('rejects %s with BAD_USER_INPUT and stores nothing', async (_case, input, message) => {
     const [{ count: before }] = await app.db.query(`select count(*)::int as count from interview_session`);
     const response = await request(`mutation ($input: CreateInterviewSessionInput!) { createInterviewSession(input: $input) { id } }`, {

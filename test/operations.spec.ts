@@ -153,6 +153,32 @@ describe('limits on what a request may ask', () => {
     expect(await missing.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'NOT_FOUND' } })] });
   });
 
+  it('refuses a mutation whose Accept no response satisfies, before running it', async () => {
+    const response = await post(JSON.stringify({ query: 'mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id } }' }), {
+      accept: 'text/html',
+    });
+    expect(response.status).toBe(406);
+    expect(await response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'NOT_ACCEPTABLE' } })] });
+    expect(await app!.db.query('select id from interview_session')).toEqual([]);
+  });
+
+  it.each([
+    // 200 for the persisted query: Apollo's convention, so that APQ clients fall back to sending the query.
+    ['a subscription', { query: 'subscription { interviewSessions { totalCount } }' }, 400, 'GRAPHQL_VALIDATION_FAILED'],
+    ['a persisted query', { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }, 200, 'PERSISTED_QUERY_NOT_SUPPORTED'],
+  ])('answers %s, which this API does not offer, with a client error', async (_case, body, status, code) => {
+    const response = await post(JSON.stringify(body));
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(code);
+  });
+
+  it('answers a malformed URL and oversized headers with GraphQL-shaped errors', async () => {
+    const malformed = await fetch(`${app!.url}/graphql%zz`);
+    expect([malformed.status, await malformed.json()]).toEqual([400, { errors: [expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } })] }]);
+    const huge = await fetch(`${app!.url}/graphql?query=${'x'.repeat(20_000)}`);
+    expect([huge.status, await huge.json()]).toEqual([431, { errors: [expect.objectContaining({ extensions: { code: 'REQUEST_TOO_LARGE' } })] }]);
+  });
+
   it('accepts every legitimate query of this API, the largest page included', async () => {
     const fields = 'id title candidateName status scheduledAt startedAt completedAt createdAt updatedAt';
     const response = await graphql(

@@ -140,6 +140,7 @@ describe('interviewSessions pagination', () => {
     ['base64 of something else', Buffer.from('hello|world').toString('base64url')],
     ['an impossible date', Buffer.from('2026-13-45T00:00:00.000Z|0190f6a4-0000-7000-8000-000000000000').toString('base64url')],
     ['a non-UUID id', Buffer.from('2026-01-01T00:00:00.000Z|42').toString('base64url')],
+    ['a year PostgreSQL cannot store', Buffer.from('0000-01-01T00:00:00.000Z|0190f6a4-0000-7000-8000-000000000000').toString('base64url')],
   ])('rejects a cursor that is %s with BAD_USER_INPUT', async (_case, after) => {
     const response = await graphql(app.url, LIST, { first: 5, after });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);

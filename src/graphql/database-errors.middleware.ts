@@ -1,16 +1,20 @@
 import type { MiddlewareFn } from 'type-graphql';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { isRejectedInput } from '../database/rejected-input';
 import type { Context } from './context';
-import { DatabaseUnavailableError } from './errors';
+import { BadUserInputError, DatabaseUnavailableError } from './errors';
 
 /**
- * Around every resolver that touches the database: "the database is unavailable" becomes
- * DATABASE_UNAVAILABLE with HTTP 503; every other error passes through untouched.
+ * Around every resolver that touches the database, database failures become client errors:
+ * "the database is unavailable" is DATABASE_UNAVAILABLE with HTTP 503, and values PostgreSQL
+ * refused are BAD_USER_INPUT. Every other error passes through untouched.
  */
 export const DatabaseErrors: MiddlewareFn<Context> = async (_resolverData, next) => {
   try {
     return await next();
   } catch (error) {
-    throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    if (isDatabaseUnavailable(error)) throw new DatabaseUnavailableError(error);
+    if (isRejectedInput(error)) throw new BadUserInputError('The input breaks a rule of the stored data', undefined, error);
+    throw error;
   }
 };

@@ -12,8 +12,12 @@ export const ErrorCode = {
 } as const;
 
 export class BadUserInputError extends GraphQLError {
-  constructor(message: string, argument?: string) {
-    super(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument && { argument }) } });
+  /** `cause` stays on the server (originalError) for the logs. */
+  constructor(message: string, argument?: string, cause?: unknown) {
+    super(message, {
+      originalError: cause instanceof Error ? cause : undefined,
+      extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument && { argument }) },
+    });
   }
 }
 

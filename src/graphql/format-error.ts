@@ -22,6 +22,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions: { ...formatted.extensions, code: LimitCode.QUERY_TOO_LARGE } };
   }
   if (code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  // Apollo's own request errors without a code (e.g. about a persisted query) carry a 4xx status.
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return { ...formatted, extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_REQUEST } };
+  }
   return {
     message: INTERNAL_MESSAGE,
     ...(formatted.path && { path: formatted.path }),

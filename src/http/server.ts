@@ -8,11 +8,12 @@ import type { GraphQLSchema } from 'graphql';
 import type { Config } from '../config/config';
 import type { Context } from '../graphql/context';
 import { formatError } from '../graphql/format-error';
+import { KnownOperationTypesRule } from '../graphql/known-operation-types';
 import { parseOptions, queryLimitRules } from '../graphql/query-limits';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObservabilityPlugin } from '../observability/request-observability.plugin';
-import { registerErrorHandlers } from './error-handlers';
+import { answerClientError, answerFrameworkError, refuseUnacceptableAccept, registerErrorHandlers } from './error-handlers';
 import { registerHealthRoutes } from './health-routes';
 
 export interface HttpServerDependencies {
@@ -35,6 +36,8 @@ export async function createHttpServer({ config, logger, metrics, orm, schema }:
     // Fastify's two lines per request are off; GraphQL requests are logged once, with their outcome.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.http.bodyLimitBytes,
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     genReqId: (request) => {
       const given = request.headers[REQUEST_ID_HEADER];
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
@@ -64,7 +67,9 @@ export async function createHttpServer({ config, logger, metrics, orm, schema }:
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError,
-    validationRules: queryLimitRules(config.graphql.limits),
+    validationRules: [KnownOperationTypesRule, ...queryLimitRules(config.graphql.limits)],
+    // Not offered by this API: without this, a malformed persistedQuery extension is a 500.
+    persistedQueries: false,
     parseOptions: parseOptions(config.graphql.limits),
     plugins: [
       requestObservabilityPlugin(logger, metrics),
@@ -83,6 +88,9 @@ export async function createHttpServer({ config, logger, metrics, orm, schema }:
   app.get('/metrics', async (_request, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method === 'POST' && request.routeOptions.url === '/graphql') await refuseUnacceptableAccept(request, reply);
+  });
   await app.register(fastifyApollo(apollo), {
     context: async (request): Promise<Context> => ({ em: orm.em.fork(), requestId: request.id }),
   });

@@ -1,4 +1,5 @@
 import { Field, InputType } from 'type-graphql';
+import { IsStorableDate } from './is-storable-date';
 import { IsSessionText } from './is-session-text';
 
 @InputType({ description: 'A new session; it starts SCHEDULED.' })
@@ -12,5 +13,6 @@ export class CreateInterviewSessionInput {
   candidateName!: string;
 
   @Field(() => Date, { nullable: true })
+  @IsStorableDate()
   scheduledAt?: Date | null;
 }

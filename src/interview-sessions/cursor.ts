@@ -13,6 +13,8 @@ export interface CursorPosition {
 }
 
 const SEPARATOR = '|';
+/** Exactly what Date#toISOString writes for the years PostgreSQL stores (0001–9999). */
+const ISO_INSTANT = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export function encodeCursor({ createdAt, id }: CursorPosition): string {
   return Buffer.from(`${createdAt.toISOString()}${SEPARATOR}${id}`, 'utf8').toString('base64url');
@@ -21,7 +23,15 @@ export function encodeCursor({ createdAt, id }: CursorPosition): string {
 export function decodeCursor(cursor: string, argument = 'after'): CursorPosition {
   const [isoTime, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
   const createdAt = new Date(isoTime ?? '');
-  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== isoTime) {
+  const valid =
+    rest.length === 0 &&
+    isoTime !== undefined &&
+    ISO_INSTANT.test(isoTime) &&
+    id !== undefined &&
+    isUuid(id) &&
+    !Number.isNaN(createdAt.getTime()) &&
+    createdAt.toISOString() === isoTime;
+  if (!valid) {
     throw new BadUserInputError(`"${argument}" is not a cursor this API issued`, argument);
   }
   return { createdAt, id };

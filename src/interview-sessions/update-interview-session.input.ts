@@ -1,6 +1,7 @@
 import { ValidateIf } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
 import { IsSessionText } from './is-session-text';
+import { IsStorableDate } from './is-storable-date';
 
 const isGiven = (_input: object, value: unknown) => value !== undefined;
 
@@ -17,5 +18,6 @@ export class UpdateInterviewSessionInput {
   candidateName?: string;
 
   @Field(() => Date, { nullable: true, description: 'null clears it' })
+  @IsStorableDate()
   scheduledAt?: Date | null;
 }
