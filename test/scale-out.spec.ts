@@ -1,0 +1,183 @@
+import { APPLICATION_NAME } from '../src/database/orm-options';
+import { expectDatabaseUnavailable, expectOk } from './support/expectations';
+import { graphql } from './support/graphql-client';
+import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
+import { startPrimary, startReplica, waitForReplay, type PostgresCluster, type ReplicaCluster } from './support/postgres-cluster';
+import { startTestApp, type TestApp } from './support/test-app';
+import type { TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
+
+const CREATE = 'mutation ($title: String!) { createInterviewSession(input: { title: $title, candidateName: "c" }) { id } }';
+const LIST = '{ interviewSessions(first: 100) { totalCount nodes { id title } } }';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+});
+
+/** A database on a test-owned cluster, shaped like the shared server's test databases. */
+async function clusterDatabase(cluster: PostgresCluster, name: string): Promise<TestDatabase> {
+  await cluster.query(`create database ${name}`);
+  return { name, url: cluster.url(name), query: (sql, params) => cluster.query(sql, params, name), drop: async () => {} };
+}
+
+async function startMigratedApp(env: Record<string, string>, db: TestDatabase, logLines?: string[]): Promise<TestApp> {
+  const started = await startTestApp(env, { db, logLines });
+  await started.database.orm.migrator.up();
+  return started;
+}
+
+const createSession = async (title: string) => {
+  const response = await graphql(app!.url, CREATE, { title });
+  expectOk(response);
+  return response.body.data.createInterviewSession.id as string;
+};
+
+describe('the connection budget check at start', () => {
+  it('warns when DB_POOL_MAX × EXPECTED_INSTANCES does not fit in max_connections', async () => {
+    const lines: string[] = [];
+    app = await startTestApp({ DB_POOL_MIN: '1', DB_POOL_MAX: '50', EXPECTED_INSTANCES: '10' }, { logLines: lines });
+    const warning = lines.map((line) => JSON.parse(line)).find((line) => line.msg.startsWith('connection budget exceeded'));
+    expect(warning).toMatchObject({ level: 40, needed: 500, poolMax: 50, expectedInstances: 10 });
+    expect(warning.available).toBeLessThan(500);
+    expect(warning.msg).toMatch(/DB_POOL_MAX \(50\) × EXPECTED_INSTANCES \(10\) = 500 connections, but PostgreSQL has room for \d+/);
+  });
+
+  it('says it fits with the defaults', async () => {
+    const lines: string[] = [];
+    app = await startTestApp({}, { logLines: lines });
+    expect(lines.map((line) => JSON.parse(line).msg)).toContain('connection budget fits');
+  });
+});
+
+describe('behind PgBouncer in transaction pooling mode', () => {
+  let primary: PostgresCluster;
+  let bouncer: PgBouncer;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    primary = await startPrimary();
+    db = await clusterDatabase(primary, 'bounced');
+    bouncer = await startPgBouncer({
+      targetPort: primary.port,
+      // Fail fast while the database is away, instead of holding clients for minutes.
+      settings: { query_wait_timeout: 1, server_connect_timeout: 1, server_login_retry: 1 },
+    });
+  });
+  afterAll(async () => {
+    await bouncer?.stop();
+    await primary?.destroy();
+  });
+
+  it('serves the whole API, with DB_TRANSACTION_POOLING=true', async () => {
+    app = await startMigratedApp({ DB_TRANSACTION_POOLING: 'true' }, { ...db, url: bouncer.urlFor(db.url) });
+    const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => createSession(`bounced ${n}`)));
+    for (const mutation of ['startInterviewSession', 'completeInterviewSession']) {
+      expectOk(await graphql(app.url, `mutation ($id: ID!) { ${mutation}(id: $id) { status } }`, { id: ids[0] }));
+    }
+    const list = await graphql(app.url, LIST);
+    expectOk(list);
+    expect(list.body.data.interviewSessions.totalCount).toBe(10);
+    const pools = await bouncer.admin<{ database: string }>('SHOW POOLS');
+    expect(pools.map((pool) => pool.database)).toContain('bounced');
+  });
+
+  it('answers 503 while the database behind it is down, and heals when it is back', async () => {
+    app = await startMigratedApp({ DB_TRANSACTION_POOLING: 'true' }, { ...db, url: bouncer.urlFor(db.url) });
+    expectOk(await graphql(app.url, LIST));
+
+    await primary.stop();
+    expectDatabaseUnavailable(await graphql(app.url, LIST));
+
+    await primary.start();
+    await waitFor(async () => (await graphql(app!.url, LIST)).status === 200, 'the first successful request through PgBouncer');
+    expectOk(await graphql(app.url, LIST));
+  });
+});
+
+describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
+  let primary: PostgresCluster;
+  let replica: ReplicaCluster;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    primary = await startPrimary();
+    db = await clusterDatabase(primary, 'replicated');
+    replica = await startReplica(primary);
+  });
+  afterAll(async () => {
+    await replica?.destroy();
+    await primary?.destroy();
+  });
+
+  const startReplicatedApp = () =>
+    startMigratedApp(
+      { DATABASE_REPLICA_URLS: replica.url('replicated'), DB_REPLICA_MAX_LAG_SECONDS: '1', DB_REPLICA_CHECK_INTERVAL_MS: '200' },
+      db,
+    );
+
+  /** The last statement each of the server's backends ran on a cluster. */
+  const serverQueries = async (cluster: PostgresCluster) =>
+    (
+      await cluster.query<{ query: string }>(
+        `select query from pg_stat_activity where datname = 'replicated' and application_name = $1`,
+        [APPLICATION_NAME],
+        'replicated',
+      )
+    ).map((row) => row.query);
+
+  it('reads from the replica and writes to the primary', async () => {
+    app = await startReplicatedApp();
+    const id = await createSession('written on the primary');
+    await waitForReplay(primary, replica);
+
+    const list = await graphql(app.url, LIST);
+    expectOk(list);
+    expect(list.body.data.interviewSessions.nodes.map((node: { id: string }) => node.id)).toContain(id);
+
+    const onReplica = await serverQueries(replica);
+    expect(onReplica.some((query) => /^select .* from interview_session/.test(query))).toBe(true);
+    expect(onReplica.some((query) => /insert|update|delete|begin|commit/i.test(query))).toBe(false);
+    expect((await serverQueries(primary)).some((query) => /insert into|commit/i.test(query))).toBe(true);
+    const ready = await fetch(`${app.url}/health/ready`);
+    expect(await ready.json()).toMatchObject({ replicas: [{ name: 'replica-1', status: 'ok' }] });
+  });
+
+  it('skips a replica that lags beyond DB_REPLICA_MAX_LAG_SECONDS: reads see the primary', async () => {
+    app = await startReplicatedApp();
+    await replica.pauseReplay();
+    try {
+      await createSession('not replayed yet');
+      await waitFor(async () => {
+        const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { replicas: Array<{ status: string }> };
+        return body.replicas[0]!.status === 'lagging';
+      }, 'the replica to be seen lagging', 15_000);
+      await createSession('written while the replica lags');
+
+      const list = await graphql(app.url, LIST);
+      expect(list.body.data.interviewSessions.nodes.map((node: { title: string }) => node.title)).toContain(
+        'written while the replica lags',
+      );
+      const metrics = await (await fetch(`${app.url}/metrics`)).text();
+      expect(metrics).toMatch(/db_replica_up\{replica="replica-1",status="lagging"\} 0/);
+    } finally {
+      await replica.resumeReplay();
+    }
+  });
+
+  it('keeps answering reads with 200 when the replica stops, from the primary', async () => {
+    app = await startReplicatedApp();
+    expectOk(await graphql(app.url, LIST));
+
+    await replica.stop();
+    try {
+      const reads = await Promise.all(Array.from({ length: 10 }, () => graphql(app!.url, LIST)));
+      reads.forEach(expectOk);
+      await waitFor(async () => {
+        const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { status: string; replicas: Array<{ status: string }> };
+        return body.status === 'ok' && body.replicas[0]!.status === 'down';
+      }, 'readiness to show the replica down');
+    } finally {
+      await replica.start();
+    }
+  });
+});
