@@ -1,12 +1,12 @@
+import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { prepareSchema } from './database/migrations';
 import { checkConnectionBudget } from './database/pool-budget';
 import { warmUpPool } from './database/pool-warm-up';
 import { ReplicaAwarePostgreSqlDriver } from './database/replica-aware-driver';
-import { startReplicaMonitor } from './database/replica-monitor';
+import { startReplicaMonitor, type ReplicaMonitor } from './database/replica-monitor';
 import { buildApiSchema } from './graphql/schema';
-import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from './http/server';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
@@ -23,6 +23,7 @@ export interface App {
 /** Database (metrics, migrations, warm pool) → GraphQL schema → HTTP server, listening. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config, logger);
+  let replicaMonitor: ReplicaMonitor | undefined;
   try {
     const schema = await buildApiSchema();
     // Metrics first, so that they count the first connections too.
@@ -35,8 +36,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       { poolMax: config.database.pool.max, expectedInstances: config.database.expectedInstances },
       logger,
     );
-    const replicaMonitor = startReplicaMonitor(driver, config.database.replicas, logger);
-    await replicaMonitor.ready();
+    const monitor = startReplicaMonitor(driver, config.database.replicas, logger);
+    replicaMonitor = monitor;
+    await monitor.ready();
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });
     const { port } = http.server.address() as { port: number };
@@ -47,11 +49,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       url: `http://${host}:${port}`,
       stop: async () => {
         await http.close();
-        await replicaMonitor.stop();
+        await monitor.stop();
         await database.close();
       },
     };
   } catch (error) {
+    await replicaMonitor?.stop();
     await database.close();
     throw error;
   }

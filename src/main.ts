@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startApp } from './app';
+import { startApp, type App } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { EmbeddedPostgresError } from './database/embedded-postgres';
 import { createLogger, type Logger } from './observability/logger';
@@ -8,6 +8,9 @@ import { createLogger, type Logger } from './observability/logger';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
+  // A stray rejection from a library is logged, not fatal: the database's own failures are all
+  // handled where they happen, and one missed promise must not take every request down with it.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   const app = await startApp(config, logger);
 
   let stopping = false;
@@ -36,7 +39,7 @@ async function main(): Promise<void> {
 }
 
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */
-async function stopWithin(timeoutMs: number, app: Awaited<ReturnType<typeof startApp>>, logger: Logger): Promise<void> {
+async function stopWithin(timeoutMs: number, app: App, logger: Logger): Promise<void> {
   const deadline = setTimeout(() => {
     logger.warn({ timeoutMs }, 'shutdown deadline passed: cutting the remaining requests and their queries');
     app.http.server.closeAllConnections();
