@@ -1,6 +1,7 @@
 import { Client, type ClientConfig } from 'pg';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import {
+  createClusterDatabase,
   measureReplicaLag,
   startPrimary,
   startReplica,
@@ -8,7 +9,7 @@ import {
   type PostgresCluster,
   type ReplicaCluster,
 } from './support/postgres-cluster';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { TestDatabase } from './support/test-database';
 
 /**
  * Proves the harnesses later specs rely on: a real PgBouncer in transaction pool mode in front
@@ -46,17 +47,19 @@ describe('PgBouncer in transaction pool mode', () => {
   let bouncer: PgBouncer;
   let url: string;
 
+  let target: PostgresCluster;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const target = new URL(db.url);
-    bouncer = await startPgBouncer({ targetHost: target.hostname, targetPort: Number(target.port || 5432) });
+    // A cluster of the test's own, with trust auth: PgBouncer here knows no passwords.
+    target = await startPrimary();
+    db = await createClusterDatabase(target, 'bounced');
+    bouncer = await startPgBouncer({ targetPort: target.port });
     url = bouncer.urlFor(db.url);
   });
 
   afterAll(async () => {
     // PgBouncer first: it holds server connections to the database.
     await bouncer?.stop();
-    await db?.drop();
+    await target?.destroy();
   });
 
   it('forwards any database name to the target and answers select 1', async () => {
@@ -124,8 +127,7 @@ describe('PgBouncer in transaction pool mode', () => {
   });
 
   it('without ignore_startup_parameters, rejects a client that sends statement_timeout; stop() ends it', async () => {
-    const target = new URL(db.url);
-    const strict = await startPgBouncer({ targetHost: target.hostname, targetPort: Number(target.port || 5432), ignoreStartupParameters: [] });
+    const strict = await startPgBouncer({ targetPort: target.port, ignoreStartupParameters: [] });
     try {
       const strictUrl = strict.urlFor(db.url);
       await expect(connect({ connectionString: strictUrl, statement_timeout: 1500 })).rejects.toThrow(

@@ -2,7 +2,14 @@ import { APPLICATION_NAME } from '../src/database/orm-options';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
-import { startPrimary, startReplica, waitForReplay, type PostgresCluster, type ReplicaCluster } from './support/postgres-cluster';
+import {
+  createClusterDatabase,
+  startPrimary,
+  startReplica,
+  waitForReplay,
+  type PostgresCluster,
+  type ReplicaCluster,
+} from './support/postgres-cluster';
 import { startTestApp, type TestApp } from './support/test-app';
 import type { TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -15,12 +22,6 @@ afterEach(async () => {
   await app?.stop();
   app = undefined;
 });
-
-/** A database on a test-owned cluster, shaped like the shared server's test databases. */
-async function clusterDatabase(cluster: PostgresCluster, name: string): Promise<TestDatabase> {
-  await cluster.query(`create database ${name}`);
-  return { name, url: cluster.url(name), query: (sql, params) => cluster.query(sql, params, name), drop: async () => {} };
-}
 
 async function startMigratedApp(env: Record<string, string>, db: TestDatabase, logLines?: string[]): Promise<TestApp> {
   const started = await startTestApp(env, { db, logLines });
@@ -57,7 +58,7 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await clusterDatabase(primary, 'bounced');
+    db = await createClusterDatabase(primary, 'bounced');
     bouncer = await startPgBouncer({
       targetPort: primary.port,
       // Fail fast while the database is away, instead of holding clients for minutes.
@@ -101,7 +102,7 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await clusterDatabase(primary, 'replicated');
+    db = await createClusterDatabase(primary, 'replicated');
     replica = await startReplica(primary);
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Client } from 'pg';
 import { waitFor } from './wait-for';
+import type { TestDatabase } from './test-database';
 
 /**
  * Disposable PostgreSQL clusters owned by a test: a primary, and hot-standby replicas fed by
@@ -677,4 +678,13 @@ export async function waitForReplay(primary: PostgresCluster, replica: PostgresC
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A database on a test-owned cluster, shaped like the shared server's test databases (trust
+ * auth, so PgBouncer and the server reach it without a password). Gone with the cluster.
+ */
+export async function createClusterDatabase(cluster: PostgresCluster, name: string): Promise<TestDatabase> {
+  await cluster.query(`create database ${name}`);
+  return { name, url: cluster.url(name), query: (sql, params) => cluster.query(sql, params, name), drop: async () => {} };
 }
