@@ -1,4 +1,5 @@
 import { APPLICATION_NAME } from '../src/database/orm-options';
+import { InterviewSession } from '../src/interview-sessions/interview-session.entity';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
@@ -110,9 +111,9 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
     await primary?.destroy();
   });
 
-  const startReplicatedApp = () =>
+  const startReplicatedApp = (env: Record<string, string> = {}) =>
     startMigratedApp(
-      { DATABASE_REPLICA_URLS: replica.url('replicated'), DB_REPLICA_MAX_LAG_SECONDS: '1', DB_REPLICA_CHECK_INTERVAL_MS: '200' },
+      { DATABASE_REPLICA_URLS: replica.url('replicated'), DB_REPLICA_MAX_LAG_SECONDS: '1', DB_REPLICA_CHECK_INTERVAL_MS: '200', ...env },
       db,
     );
 
@@ -141,6 +142,24 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
     expect((await serverQueries(primary)).some((query) => /insert into|commit/i.test(query))).toBe(true);
     const ready = await fetch(`${app.url}/health/ready`);
     expect(await ready.json()).toMatchObject({ replicas: [{ name: 'replica-1', status: 'ok' }] });
+  });
+
+  it('reads its own write from the primary within a request, while other requests read the replica', async () => {
+    // A replica allowed to lag an hour stays in use while its replay is paused.
+    app = await startReplicatedApp({ DB_REPLICA_MAX_LAG_SECONDS: '3600' });
+    await replica.pauseReplay();
+    try {
+      const request = app.database.orm.em.fork(); // what one request works with
+      const session = request.create(InterviewSession, { title: 'mine', candidateName: 'c' });
+      await request.flush();
+
+      const ownRead = await request.getRepository(InterviewSession).findById(session.id, ['id', 'title']);
+      expect(ownRead?.title).toBe('mine');
+      const otherRequest = app.database.orm.em.fork();
+      expect(await otherRequest.getRepository(InterviewSession).findById(session.id, ['id'])).toBeNull();
+    } finally {
+      await replica.resumeReplay();
+    }
   });
 
   it('skips a replica that lags beyond DB_REPLICA_MAX_LAG_SECONDS: reads see the primary', async () => {

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { InterviewSession } from '../interview-sessions/interview-session.entity';
 import { createConnectionHealth } from './connection-health';
+import { ReadYourWrites } from './read-your-writes';
 import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 
 export const APPLICATION_NAME = 'interview-sessions-api';
@@ -28,6 +29,7 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }, log
       driverOptions: driverOptions(database, logger),
     })),
     entities: [InterviewSession],
+    subscribers: [ReadYourWrites],
     extensions: [Migrator],
     // Every request works on its own fork; touching the global EntityManager is a bug.
     allowGlobalContext: false,

@@ -1,9 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isConnectionLost, isDatabaseUnavailable } from './database-unavailable';
+import { hasWritten } from './read-your-writes';
 import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 
 /**
- * Runs a read on the read connection (a healthy replica, else the primary), and once more when
+ * Runs a read on the read connection (a healthy replica, else the primary; the primary once this
+ * request has written, see read-your-writes.ts), and once more when
  * the first attempt could not be served:
  * - on a replica that turned out unreachable: the replica is skipped from now on and the read
  *   goes to the primary, so a dying replica costs no error;
@@ -15,7 +17,8 @@ import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 export type ReadConnection = ReturnType<EntityManager['getConnection']>;
 
 export async function readWithRetry<T>(em: EntityManager, read: (connection: ReadConnection) => Promise<T>): Promise<T> {
-  const connection = em.getConnection('read');
+  const readConnection = () => em.getConnection(hasWritten(em) ? 'write' : 'read');
+  const connection = readConnection();
   try {
     return await read(connection);
   } catch (error) {
@@ -26,6 +29,6 @@ export async function readWithRetry<T>(em: EntityManager, read: (connection: Rea
       return read(em.getConnection('write'));
     }
     if (!isConnectionLost(error)) throw error;
-    return read(em.getConnection('read'));
+    return read(readConnection());
   }
 }
