@@ -91,6 +91,14 @@ describe('request ids and logs', () => {
     expect(detail?.err?.message).toMatch(/column .*title.* does not exist/);
   });
 
+  it('says clearly at start when migrations are pending on DATABASE_URL', async () => {
+    const lines: string[] = [];
+    app = await startTestApp({}, { logLines: lines }); // migrates only after the server started
+    const warning = logged(lines).find((line) => /migration\(s\) pending/.test(line.msg));
+    expect(warning).toMatchObject({ level: 40, pending: [expect.stringMatching(/^Migration\d+/)] });
+    expect(warning!.msg).toContain('npm run migration:up');
+  });
+
   it('never writes the database password to the logs', async () => {
     const lines: string[] = [];
     app = await startTestApp({ DB_POOL_MIN: '0' }, { logLines: lines });
