@@ -43,11 +43,11 @@ function processExists(pid: number): boolean {
 }
 
 describe('PgBouncer in transaction pool mode', () => {
+  let target: PostgresCluster;
   let db: TestDatabase;
   let bouncer: PgBouncer;
   let url: string;
 
-  let target: PostgresCluster;
   beforeAll(async () => {
     // A cluster of the test's own, with trust auth: PgBouncer here knows no passwords.
     target = await startPrimary();
