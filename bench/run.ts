@@ -649,7 +649,7 @@ async function main(): Promise<void> {
     prepareRuntime();
     const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
     // The same V8 flags as `npm run start:prod`: the live heap is small, a capped old space keeps RSS so.
-    const productionFlags = ['--max-old-space-size=128'];
+    const productionFlags = ['--max-old-space-size=176'];
     const server = await startTarget('server', serverMain, [...productionFlags, ...profileArgs], { NODE_ENV: 'production', LOG_LEVEL: 'warn' }, 'interview-sessions-api');
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(`server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
