@@ -50,6 +50,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const message = messageOf(failure);
     if (NETWORK_CODES.has(code) || code.startsWith('08') || UNAVAILABLE_SQLSTATES.has(code)) return true;
     if ([...CONNECTION_LOST_MESSAGES, ...NOT_REACHED_MESSAGES].some((known) => message.includes(known))) return true;
+    // tarn aborts the requests still waiting for a connection when the pool closes (shutdown).
+    if (message === 'aborted') return true;
   }
   return false;
 }

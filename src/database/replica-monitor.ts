@@ -44,19 +44,29 @@ export function startReplicaMonitor(driver: ReplicaAwarePostgreSqlDriver, option
       clearTimeout(timer);
     }
   };
-  const checkAll = () => Promise.all(driver.replicaStates.map((_, index) => checkOne(index))).then(() => undefined);
+  const checkAll = async (): Promise<void> => {
+    await Promise.all(driver.replicaStates.map((_, index) => checkOne(index)));
+  };
 
-  let running = checkAll();
-  const interval = setInterval(() => {
-    running = running.then(checkAll);
-  }, options.checkIntervalMs);
-  interval.unref();
+  // Rounds never overlap: the next is scheduled when the last one is done.
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let round = checkAll();
+  const scheduleNext = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      round = checkAll().then(scheduleNext);
+    }, options.checkIntervalMs);
+    timer.unref();
+  };
+  const firstRound = round.then(scheduleNext);
 
   return {
-    ready: () => running,
+    ready: () => firstRound,
     stop: async () => {
-      clearInterval(interval);
-      await running;
+      stopped = true;
+      clearTimeout(timer);
+      await round;
     },
   };
 }
