@@ -29,6 +29,8 @@ import { Client } from 'pg';
 import ts from 'typescript';
 import { encodeCursor } from '../src/interview-sessions/cursor';
 import { QUERIES } from './floor-server';
+import { backendTicks, backendTicksSpent, cpuTicks, machineTicks, rssKb } from './proc-stats';
+import { markdown, summarise, type Measurement, type Summary, type TargetName } from './report';
 import { benchRows, DEFAULT_DATABASE_URL, seed, type SeedResult } from './seed';
 
 // No type declarations ship with autocannon; this is the part used here.
@@ -64,7 +66,6 @@ const log = (line: string) => console.error(line);
 
 // ───────────────────────────── child servers ─────────────────────────────
 
-type TargetName = 'server' | 'floor';
 interface Target {
   name: TargetName;
   url: string;
@@ -121,50 +122,6 @@ async function stopTarget(target: Target): Promise<void> {
 }
 
 const stopAll = () => Promise.all(targets.map(stopTarget));
-
-// ───────────────────────────── /proc readings ─────────────────────────────
-
-/** utime + stime in clock ticks (100 per second). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function rssKb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : 0;
-}
-
-/** All cores together, from the first line of /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const [user, nice, system, idle, iowait, ...rest] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = [user, nice, system, idle, iowait, ...rest.slice(0, 3)].reduce((sum: number, value) => sum + (value ?? 0), 0);
-  return { busy: total - (idle ?? 0) - (iowait ?? 0), total };
-}
-
-/** CPU ticks of each PostgreSQL backend serving this target (they run on this machine). */
-async function backendTicks(db: Client, target: Target): Promise<Map<number, number>> {
-  const { rows } = await db.query<{ pid: number }>(
-    'select pid from pg_stat_activity where datname = current_database() and application_name = $1',
-    [target.applicationName],
-  );
-  const ticks = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      ticks.set(pid, cpuTicks(pid));
-    } catch {
-      // the backend just exited
-    }
-  }
-  return ticks;
-}
-
-function backendTicksSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let spent = 0;
-  for (const [pid, ticks] of after) spent += ticks - (before.get(pid) ?? 0); // a new backend counts from 0
-  return spent;
-}
 
 // ───────────────────────────── requests ─────────────────────────────
 
@@ -319,34 +276,12 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
 
 const percentile = (sorted: Float64Array, q: number) => (sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!);
 
-interface Measurement {
-  round: number;
-  scenario: string;
-  target: TargetName;
-  connections: number;
-  seconds: number;
-  responses: number;
-  rps: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  graphqlErrors: number;
-  cpuUsPerRequest: number;
-  dbCpuUsPerRequest: number;
-  /** This process (autocannon): if it is near a full core, the numbers measure the generator. */
-  loadGeneratorCpuUsPerRequest: number;
-  /** Busy share of all the machine's cores during the run: near 100 %, everything competes. */
-  machineCpuBusyPercent: number;
-  peakRssMb: number;
-  requestKinds?: Record<string, number>;
-}
 
 async function measure(db: Client, target: Target, scenario: Scenario, fixtures: Fixtures, round: number): Promise<Measurement> {
   await load(target, scenario, fixtures, config.warmup);
   await resetWrites(db, fixtures);
   const cpuBefore = cpuTicks(target.pid);
-  const dbBefore = await backendTicks(db, target);
+  const dbBefore = await backendTicks(db, target.applicationName);
   const generatorBefore = process.cpuUsage();
   const machineBefore = machineTicks();
   let peakRss = rssKb(target.pid);
@@ -361,7 +296,7 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
   const cpuTicksSpent = cpuTicks(target.pid) - cpuBefore;
   const generator = process.cpuUsage(generatorBefore);
   const machineAfter = machineTicks();
-  const dbTicksSpent = backendTicksSpent(dbBefore, await backendTicks(db, target));
+  const dbTicksSpent = backendTicksSpent(dbBefore, await backendTicks(db, target.applicationName));
   await resetWrites(db, fixtures);
   const perRequest = (ticks: number) => (run.responses > 0 ? (ticks * 10_000) / run.responses : NaN); // 1 tick = 10 ms
   const measurement: Measurement = {
@@ -542,52 +477,6 @@ async function runChecks(db: Client, server: Target, floor: Target, fixtures: Fi
     }
   }
   return checks;
-}
-
-// ───────────────────────────── report ─────────────────────────────
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-
-interface Summary {
-  scenario: string;
-  title: string;
-  connections: number;
-  server: ReturnType<typeof summarise>;
-  floor: ReturnType<typeof summarise>;
-  ratio: { rps: number; cpuPerRequest: number };
-}
-
-function summarise(runs: Measurement[]) {
-  return {
-    rps: median(runs.map((run) => run.rps)),
-    p50Ms: median(runs.map((run) => run.latencyMs.p50)),
-    p99Ms: median(runs.map((run) => run.latencyMs.p99)),
-    cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest)),
-    dbCpuUsPerRequest: median(runs.map((run) => run.dbCpuUsPerRequest)),
-    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
-    failures: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx + run.graphqlErrors, 0),
-  };
-}
-
-function markdown(summaries: Summary[]): string {
-  const f = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-  const pair = (a: number, b: number, digits = 0) => `${f(a, digits)} / ${f(b, digits)}`;
-  const lines = [
-    '| scenario | conns | req/s server / floor | server ÷ floor | p50 ms server / floor | p99 ms server / floor | server CPU µs/req (floor) | DB CPU µs/req server / floor | peak RSS MB server / floor | errors server / floor |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const { scenario, connections, server: s, floor: fl, ratio } of summaries) {
-    lines.push(
-      `| ${scenario} | ${connections} | ${pair(s.rps, fl.rps)} | ${f(ratio.rps, 2)} | ${pair(s.p50Ms, fl.p50Ms, 2)} | ${pair(s.p99Ms, fl.p99Ms, 2)} | ` +
-        `${f(s.cpuUsPerRequest)} (${f(fl.cpuUsPerRequest)}, ×${f(ratio.cpuPerRequest, 1)}) | ${pair(s.dbCpuUsPerRequest, fl.dbCpuUsPerRequest)} | ` +
-        `${pair(s.peakRssMb, fl.peakRssMb)} | ${s.failures} / ${fl.failures} |`,
-    );
-  }
-  return lines.join('\n');
 }
 
 // ───────────────────────────── main ─────────────────────────────
