@@ -126,6 +126,24 @@ describe('when the network silently drops every pooled connection', () => {
       expect(ms).toBeLessThan(5_000);
     }
   });
+
+  it('drops the idle connections as old as a dead one without pinging each (bulk eviction)', async () => {
+    // Every checkout pings (no bypass window), and the pool holds 6 connections, all idle.
+    await startServer({ DB_POOL_MIN: '6', DB_POOL_MAX: '6', DB_POOL_PRE_PING_BYPASS_MS: '0' });
+    await Promise.all(Array.from({ length: 12 }, () => graphql(app!.url, LIST)));
+    await proxy.setMode('stall');
+
+    // One after the other: the first request pays one ping timeout (500 ms), not six.
+    const { ms } = await timed(async () => {
+      for (let n = 0; n < 10; n++) expectOk(await graphql(app!.url, LIST));
+    });
+    expect(ms).toBeLessThan(1_500);
+    const metrics = await (await fetch(`${app!.url}/metrics`)).text();
+    const destroyed = (reason: string) => Number(new RegExp(`destroyed_total\\{reason="${reason}"\\} (\\d+)`).exec(metrics)?.[1] ?? 0);
+    expect(destroyed('pre_ping_failed')).toBeLessThanOrEqual(2);
+    expect(destroyed('distrusted')).toBeGreaterThanOrEqual(4);
+    expect(destroyed('pre_ping_failed') + destroyed('distrusted')).toBe(6);
+  });
 });
 
 describe('when every connection is reset or killed at once', () => {
