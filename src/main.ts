@@ -11,13 +11,21 @@ async function main(): Promise<void> {
   // A stray rejection from a library is logged, not fatal: the database's own failures are all
   // handled where they happen, and one missed promise must not take every request down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  const app = await startApp(config, logger);
-
+  // Listening for signals from the first moment: a signal during start-up (the embedded
+  // PostgreSQL initialising, say) stops the app as soon as it has started, instead of killing
+  // the process and orphaning that PostgreSQL.
+  let app: App | undefined;
+  let stopRequested: NodeJS.Signals | undefined;
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stopping || stopRequested) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
+    }
+    if (!app) {
+      stopRequested = signal;
+      logger.info({ signal }, 'stop requested during start-up: stopping once started');
+      return;
     }
     stopping = true;
     logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
@@ -26,16 +34,34 @@ async function main(): Promise<void> {
     stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
       () => {
         logger.info('stopped');
-        process.exit(0);
+        exitAfterLogs(logger, 0);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterLogs(logger, 1);
       },
     );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+
+  app = await startApp(config, logger);
+  if (stopRequested) {
+    const signal = stopRequested;
+    stopRequested = undefined;
+    shutdown(signal);
+  }
+}
+
+/**
+ * Ends the process once the last log lines are out: the pretty transport writes from a worker
+ * thread, which an immediate process.exit() would cut short. Usually nothing else is left and
+ * the process ends by itself; a socket a cut request left behind gets a moment, then the exit.
+ */
+function exitAfterLogs(logger: Logger, code: number): void {
+  process.exitCode = code;
+  logger.flush();
+  setTimeout(() => process.exit(code), 200).unref();
 }
 
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */

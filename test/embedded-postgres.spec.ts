@@ -138,6 +138,20 @@ describe('when a server was killed with SIGKILL', () => {
   });
 });
 
+describe('when SIGTERM arrives while the server is still starting', () => {
+  it('finishes starting, then stops in order: exit 0 and no PostgreSQL left behind', async () => {
+    const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+    await server.waitForLog((line) => /embedded PostgreSQL/.test(line.msg) || /initialising/.test(line.msg), 'the embedded PostgreSQL starting', 30_000);
+    server.signal('SIGTERM');
+
+    expect(await exitWithin(server, 30_000)).toEqual({ code: 0, signal: null });
+    expect(server.logs().map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['stop requested during start-up: stopping once started', 'embedded PostgreSQL stopped', 'stopped']),
+    );
+    expect(await postgresProcessesOn(dataDir)).toEqual([]);
+  });
+});
+
 describe('when EMBEDDED_PG_PORT is already taken by another program', () => {
   let squatter: net.Server | undefined;
   afterEach(async () => {
