@@ -74,12 +74,37 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   it('serves the whole API, with DB_TRANSACTION_POOLING=true', async () => {
     app = await startMigratedApp({ DB_TRANSACTION_POOLING: 'true' }, { ...db, url: bouncer.urlFor(db.url) });
     const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => createSession(`bounced ${n}`)));
-    for (const mutation of ['startInterviewSession', 'completeInterviewSession']) {
-      expectOk(await graphql(app.url, `mutation ($id: ID!) { ${mutation}(id: $id) { status } }`, { id: ids[0] }));
-    }
-    const list = await graphql(app.url, LIST);
-    expectOk(list);
-    expect(list.body.data.interviewSessions.totalCount).toBe(10);
+    const mutate = (mutation: string, id: string, extra = '') =>
+      graphql(app!.url, `mutation ($id: ID!) { ${mutation}(id: $id${extra}) ${mutation === 'deleteInterviewSession' ? '' : '{ status title }'} }`, { id });
+
+    // Every mutation, concurrent status changes included (row locks in transactions).
+    expectOk(await mutate('updateInterviewSession', ids[0]!, ', input: { title: "renamed" }'));
+    const starts = await Promise.all(Array.from({ length: 5 }, () => mutate('startInterviewSession', ids[0]!)));
+    expect(starts.filter((response) => !response.body.errors)).toHaveLength(1);
+    expect(starts.flatMap((response) => response.body.errors ?? []).map((error) => error.extensions?.code)).toEqual(
+      Array(4).fill('INVALID_STATUS_TRANSITION'),
+    );
+    expectOk(await mutate('completeInterviewSession', ids[0]!));
+    expectOk(await mutate('cancelInterviewSession', ids[1]!));
+    expect((await mutate('deleteInterviewSession', ids[2]!)).body.data).toEqual({ deleteInterviewSession: true });
+    expect((await mutate('startInterviewSession', '01890a5d-ac96-774b-bcce-b302099a8057')).body.errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
+
+    // Reads: a lookup, and keyset pages that add up to every row exactly once.
+    const one = await graphql(app.url, 'query ($id: ID!) { interviewSession(id: $id) { title status } }', { id: ids[0] });
+    expect(one.body.data.interviewSession).toEqual({ title: 'renamed', status: 'COMPLETED' });
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await graphql(app.url, 'query ($after: String) { interviewSessions(first: 4, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }', { after });
+      expectOk(page);
+      expect(page.body.data.interviewSessions.totalCount).toBe(9);
+      seen.push(...page.body.data.interviewSessions.nodes.map((node: { id: string }) => node.id));
+      after = page.body.data.interviewSessions.pageInfo.hasNextPage ? page.body.data.interviewSessions.pageInfo.endCursor : undefined;
+    } while (after);
+    expect(seen.sort()).toEqual(ids.filter((id) => id !== ids[2]).sort());
+
     const pools = await bouncer.admin<{ database: string }>('SHOW POOLS');
     expect(pools.map((pool) => pool.database)).toContain('bounced');
   });
