@@ -44,16 +44,17 @@ describe('the connection pool', () => {
     const blocker = await lockSessionsTable(current.db.url);
     try {
       const requests = Promise.all(Array.from({ length: 12 }, () => graphql(current.url, LIST)));
+      const pool = current.database.orm.em.getConnection().getKnex().client.pool;
+      // Four requests hold the four connections, waiting on the lock; the other eight wait for one.
       await waitFor(async () => {
         const [row] = await current.db.query<{ count: number }>(
           `select count(*)::int as count from pg_stat_activity
            where datname = current_database() and application_name = $1 and wait_event_type = 'Lock'`,
           [APPLICATION_NAME],
         );
-        return row!.count === 4;
-      }, 'four requests holding pool connections, blocked on the lock');
+        return row!.count === 4 && pool.numPendingAcquires() === 8;
+      }, 'four requests holding pool connections, blocked on the lock, and eight waiting for one');
       expect(await poolBackends(current)).toHaveLength(4);
-      expect(current.database.orm.em.getConnection().getKnex().client.pool.numPendingAcquires()).toBe(8);
       await blocker.query('commit');
 
       const responses = await requests;
