@@ -504,6 +504,12 @@ function prepareRuntime(): void {
 }
 
 /** What was measured: the commit, whether src/ had uncommitted changes, and whether dist/ predates src/. */
+/** The node flags of the `start:prod` script, e.g. ["--max-old-space-size=176"]. */
+function productionNodeFlags(): string[] {
+  const script: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['start:prod'];
+  return script.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 function codeState(serverMain: string) {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
   const distBuiltAt = new Date(statSync(serverMain).mtimeMs);
@@ -537,8 +543,8 @@ async function main(): Promise<void> {
 
     prepareRuntime();
     const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
-    // The same V8 flags as `npm run start:prod`: the live heap is small, a capped old space keeps RSS so.
-    const productionFlags = ['--max-old-space-size=176'];
+    // Run the server exactly as `npm run start:prod` does, V8 flags included.
+    const productionFlags = productionNodeFlags();
     const server = await startTarget('server', serverMain, [...productionFlags, ...profileArgs], { NODE_ENV: 'production', LOG_LEVEL: 'warn' }, 'interview-sessions-api');
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(`server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);

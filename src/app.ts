@@ -5,7 +5,7 @@ import { prepareSchema } from './database/migrations';
 import { checkConnectionBudget } from './database/pool-budget';
 import { warmUpPool } from './database/pool-warm-up';
 import { ReplicaAwarePostgreSqlDriver } from './database/replica-aware-driver';
-import { startReplicaMonitor, type ReplicaMonitor } from './database/replica-monitor';
+import { startReplicaMonitor } from './database/replica-monitor';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import type { Logger } from './observability/logger';
@@ -20,14 +20,14 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Database (metrics, migrations, warm pool) → GraphQL schema → HTTP server, listening. */
+/** Database (replica checks, metrics, migrations, warm pool, budget) → GraphQL schema → HTTP server, listening. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config, logger);
-  let replicaMonitor: ReplicaMonitor | undefined;
+  const driver = database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
+  const replicaMonitor = startReplicaMonitor(driver, config.database.replicas, logger);
   try {
     const schema = await buildApiSchema();
     // Metrics first, so that they count the first connections too.
-    const driver = database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
     const metrics = createMetrics(database.orm, config.database.pool.max, driver.replicaStates);
     await prepareSchema(database, logger);
     await warmUpPool(database.orm, config.database.pool.min, logger);
@@ -36,9 +36,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       { poolMax: config.database.pool.max, expectedInstances: config.database.expectedInstances },
       logger,
     );
-    const monitor = startReplicaMonitor(driver, config.database.replicas, logger);
-    replicaMonitor = monitor;
-    await monitor.ready();
+    await replicaMonitor.ready();
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
     await http.listen({ host: config.http.host, port: config.http.port });
     const { port } = http.server.address() as { port: number };
@@ -49,12 +47,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       url: `http://${host}:${port}`,
       stop: async () => {
         await http.close();
-        await monitor.stop();
+        await replicaMonitor.stop();
         await database.close();
       },
     };
   } catch (error) {
-    await replicaMonitor?.stop();
+    await replicaMonitor.stop();
     await database.close();
     throw error;
   }

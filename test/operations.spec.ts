@@ -44,14 +44,18 @@ describe('GET /metrics', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
-  it('counts destroyed connections by reason', async () => {
-    app = await startTestApp({ DB_POOL_MIN: '2' });
+  it('counts destroyed connections by reason, and logs the driver\'s own warning through the same logger', async () => {
+    const lines: string[] = [];
+    app = await startTestApp({ DB_POOL_MIN: '2' }, { logLines: lines });
     await app.db.query(
       `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'interview-sessions-api'`,
     );
     expect((await graphql(app.url, '{ interviewSessions { nodes { id } } }')).status).toBe(200);
     const text = await (await fetch(`${app.url}/metrics`)).text();
     expect(text).toMatch(/db_pool_connections_destroyed_total\{reason="(connection_lost|pre_ping_failed|distrusted)"\} [1-9]/);
+    expect(logged(lines)).toContainEqual(
+      expect.objectContaining({ level: 40, component: 'knex', msg: expect.stringMatching(/^Connection Error/) }),
+    );
   });
 });
 

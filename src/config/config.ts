@@ -106,6 +106,6 @@ function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 /** Hides the passwords of connection URLs, so they can be logged or shown in an error. */
-export function redactUrls(value: string): string {
+function redactUrls(value: string): string {
   return value.replace(/(\/\/[^:/@,]*:)[^@,]*@/g, '$1***@');
 }

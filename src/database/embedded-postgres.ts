@@ -9,7 +9,7 @@ import type { Logger } from '../observability/logger';
 const USER = 'postgres';
 // Only reachable from this machine (listen_addresses defaults to localhost).
 const PASSWORD = 'postgres';
-export const EMBEDDED_DATABASE_NAME = 'interview_sessions';
+const EMBEDDED_DATABASE_NAME = 'interview_sessions';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import type { ReplicaAwarePostgreSqlDriver } from '../database/replica-aware-driver';
 
-export const READINESS_TIMEOUT_MS = 1_000;
+const READINESS_TIMEOUT_MS = 1_000;
 
 /**
  * Probes for orchestrators and load balancers; no auth, no GraphQL.

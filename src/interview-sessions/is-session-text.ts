@@ -1,6 +1,6 @@
 import { IsString, ValidateBy } from 'class-validator';
 
-export const SESSION_TEXT_MAX_LENGTH = 200;
+const SESSION_TEXT_MAX_LENGTH = 200;
 
 /** A rule with a name of its own: class-validator keeps one message per rule name. */
 const rule = (name: string, test: (value: string) => boolean, message: string) =>

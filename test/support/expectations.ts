@@ -1,3 +1,4 @@
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/graphql/errors';
 import type { GraphQLResponse } from './graphql-client';
 
 /** How long some work took, with its result. */
@@ -14,7 +15,7 @@ export function expectOk(response: GraphQLResponse): void {
 /** The 503 contract: a GraphQL body, one DATABASE_UNAVAILABLE error, Retry-After, nothing leaked. */
 export function expectDatabaseUnavailable(response: GraphQLResponse): void {
   expect(response.status).toBe(503);
-  expect(response.headers.get('retry-after')).toBe('1');
+  expect(response.headers.get('retry-after')).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
   expect(response.body.data).toBeNull();
   expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } })]);
   expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
