@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { loadConfig } from './src/config/config';
-import { embeddedDatabaseUrl } from './src/database/embedded-postgres';
+import { embeddedDatabaseUrl } from './src/database/embedded/embedded-postgres';
 import { createOrmOptions } from './src/database/orm-options';
 
 const { database } = loadConfig();

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
-import { prepareSchema } from './database/migrations';
-import { checkConnectionBudget } from './database/pool-budget';
-import { warmUpPool } from './database/pool-warm-up';
 import { ReplicaAwarePostgreSqlDriver } from './database/replica-aware-driver';
 import { startReplicaMonitor } from './database/replica-monitor';
+import { prepareDatabase } from './database/start-up';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import { StartupError } from './startup-error';
 
 export interface App {
   http: FastifyInstance;
@@ -29,16 +28,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const schema = await buildApiSchema();
     // Metrics first, so that they count the first connections too.
     const metrics = createMetrics(database.orm, config.database.pool.max, driver.replicaStates);
-    await prepareSchema(database, logger);
-    await warmUpPool(database.orm, config.database.pool.min, logger);
-    await checkConnectionBudget(
-      database.orm,
-      { poolMax: config.database.pool.max, expectedInstances: config.database.expectedInstances },
-      logger,
-    );
+    const { pool, expectedInstances } = config.database;
+    await prepareDatabase(database, { poolMin: pool.min, poolMax: pool.max, expectedInstances }, logger);
     await replicaMonitor.ready();
     const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
-    await http.listen({ host: config.http.host, port: config.http.port });
+    await listen(http, config.http);
     const { port } = http.server.address() as { port: number };
     const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
     return {
@@ -54,6 +48,19 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   } catch (error) {
     await replicaMonitor.stop();
     await database.close();
+    throw error;
+  }
+}
+
+/** A port in use or an address this machine does not have is the user's to fix: one clear line. */
+async function listen(http: FastifyInstance, { host, port }: Config['http']): Promise<void> {
+  try {
+    await http.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new StartupError(`PORT ${port} is already in use on ${host}: stop the program using it, or set PORT to a free port.`);
+    if (code === 'EACCES') throw new StartupError(`PORT ${port} needs privileges this process does not have: set PORT to 1024 or above.`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`HOST ${host} is not an address of this machine: set HOST to one (0.0.0.0 listens on all).`);
     throw error;
   }
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { startApp, type App } from './app';
-import { ConfigError, loadConfig } from './config/config';
-import { EmbeddedPostgresError } from './database/embedded-postgres';
+import { loadConfig } from './config/config';
 import { createLogger, type Logger } from './observability/logger';
+import { StartupError } from './startup-error';
 
 /** The process: configuration, the app, and an orderly stop on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
@@ -79,8 +79,7 @@ async function stopWithin(timeoutMs: number, app: App, logger: Logger): Promise<
 }
 
 main().catch((error: unknown) => {
-  // A bad configuration or a busy port is one clear line; anything else keeps its stack.
-  const explained = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
-  console.error(explained ? error.message : error);
+  // A failure the user can fix is one clear line; anything else is a bug and keeps its stack.
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { embeddedDatabaseUrl } from '../src/database/embedded-postgres';
+import { embeddedDatabaseUrl } from '../src/database/embedded/embedded-postgres';
 import {
   makeTempFolder,
   parentOf,
@@ -66,13 +65,6 @@ async function stopWithSigterm(server: ServerProcess): Promise<number> {
   expect(exit).toEqual({ code: 0, signal: null });
   return performance.now() - signalledAt;
 }
-
-
-const stderrLines = (server: ServerProcess) =>
-  server
-    .stderr()
-    .split('\n')
-    .filter((line) => line.trim() !== '');
 
 describe('when the server starts with no DATABASE_URL', () => {
   it('starts its own PostgreSQL, applies the migrations, serves GraphQL, and stops that PostgreSQL on SIGTERM', async () => {
@@ -149,79 +141,5 @@ describe('when SIGTERM arrives while the server is still starting', () => {
       expect.arrayContaining(['stop requested during start-up: stopping once started', 'embedded PostgreSQL stopped', 'stopped']),
     );
     expect(await postgresProcessesOn(dataDir)).toEqual([]);
-  });
-});
-
-describe('when EMBEDDED_PG_PORT is already taken by another program', () => {
-  let squatter: net.Server | undefined;
-  afterEach(async () => {
-    await new Promise((closed) => (squatter ? squatter.close(closed) : closed(undefined)));
-    squatter = undefined;
-  });
-
-  it('exits with code 1 and one clear line naming EMBEDDED_PG_PORT, no stack trace', async () => {
-    squatter = net.createServer((socket) => socket.destroy());
-    await new Promise<void>((listening) => squatter!.listen(pgPort, '127.0.0.1', listening));
-
-    const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
-    const exit = await exitWithin(server, 30_000);
-
-    expect(exit).toEqual({ code: 1, signal: null });
-    // e.g. "EMBEDDED_PG_PORT 54329 is already in use by another program. Set EMBEDDED_PG_PORT to …"
-    const lines = stderrLines(server);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`EMBEDDED_PG_PORT ${pgPort}`);
-    expect(lines[0]).toMatch(/in use/);
-    expect(server.stderr()).not.toMatch(/^\s+at /m);
-    expect(await postgresProcessesOn(dataDir)).toEqual([]);
-  });
-});
-
-describe('when a configuration value is invalid', () => {
-  let listener: net.Server | undefined;
-  let connections = 0;
-  afterEach(async () => {
-    await new Promise((closed) => (listener ? listener.close(closed) : closed(undefined)));
-    listener = undefined;
-  });
-
-  /** A TCP port that counts who connects to it, standing in for a database. */
-  async function countingPort(): Promise<number> {
-    connections = 0;
-    listener = net.createServer((socket) => {
-      connections++;
-      socket.destroy();
-    });
-    await new Promise<void>((listening) => listener!.listen(0, '127.0.0.1', listening));
-    return (listener.address() as net.AddressInfo).port;
-  }
-
-  it.each([
-    {
-      variable: 'DB_POOL_MIN',
-      env: (port: number, neverCreated: string) => ({ DB_POOL_MIN: '30', DB_POOL_MAX: '5', DATA_DIR: neverCreated, EMBEDDED_PG_PORT: String(port) }),
-      given: '"30"',
-    },
-    {
-      variable: 'PORT',
-      env: (port: number) => ({ PORT: 'abc', DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/postgres` }),
-      given: '"abc"',
-    },
-  ])('exits with code 1 and one line naming $variable, before anything connects', async ({ variable, env, given }) => {
-    const port = await countingPort();
-    const neverCreated = join(root, 'never-created');
-    const server = spawnServer(env(port, neverCreated));
-    const exit = await exitWithin(server, 15_000);
-
-    expect(exit).toEqual({ code: 1, signal: null });
-    // e.g. 'Invalid configuration: PORT must be a whole number (got "abc")'
-    const lines = stderrLines(server);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: .*\\b${variable}\\b`));
-    expect(lines[0]).toContain(given);
-    expect(server.stderr()).not.toMatch(/^\s+at /m);
-    expect(server.stdout()).toBe(''); // not one log line: nothing was started
-    expect(connections).toBe(0);
-    expect(existsSync(neverCreated)).toBe(false);
   });
 });

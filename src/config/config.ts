@@ -1,3 +1,4 @@
+import { StartupError } from '../startup-error';
 import { environmentSchema, type Environment } from './environment';
 
 export interface PoolConfig {
@@ -26,7 +27,7 @@ export interface DatabaseConfig {
   /** Behind PgBouncer in transaction mode: no per-connection session settings. */
   transactionPooling: boolean;
   expectedInstances: number;
-  embedded: { dataDir: string; port: number };
+  embedded: { dataDir?: string; port: number; systemDir: string };
   pool: PoolConfig;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
@@ -41,7 +42,7 @@ export interface Config {
   database: DatabaseConfig;
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends StartupError {
   override name = 'ConfigError';
 }
 
@@ -79,7 +80,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
       transactionPooling: env.DB_TRANSACTION_POOLING,
       expectedInstances: env.EXPECTED_INSTANCES,
-      embedded: { dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT },
+      embedded: { dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, systemDir: env.EMBEDDED_PG_SYSTEM_DIR },
       pool: {
         min: env.DB_POOL_MIN,
         max: env.DB_POOL_MAX,

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded/embedded-postgres';
 import { discard, type PooledClient } from './connection-health';
 import { createOrmOptions } from './orm-options';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isConnectionLost, isDatabaseUnavailable } from './database-unavailable';
+import { isConnectionLost, isDatabaseUnavailable } from './database-problem';
 import { hasWritten } from './read-your-writes';
 import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
 

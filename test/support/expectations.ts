@@ -1,4 +1,5 @@
 import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/graphql/errors';
+import { exitWithin, type ServerProcess } from './server-process';
 import type { GraphQLResponse } from './graphql-client';
 
 /** How long some work took, with its result. */
@@ -19,4 +20,19 @@ export function expectDatabaseUnavailable(response: GraphQLResponse): void {
   expect(response.body.data).toBeNull();
   expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DATABASE_UNAVAILABLE' } })]);
   expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
+}
+
+/**
+ * A start-up failure the user can fix, as the server must report it: exit code 1, exactly one
+ * line on stderr, no stack trace. Returns that line.
+ */
+export async function expectOneLineStartupFailure(server: ServerProcess, timeoutMs = 30_000): Promise<string> {
+  expect(await exitWithin(server, timeoutMs)).toEqual({ code: 1, signal: null });
+  const lines = server
+    .stderr()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  expect(lines).toHaveLength(1);
+  expect(server.stderr()).not.toMatch(/^\s+at /m);
+  return lines[0]!;
 }

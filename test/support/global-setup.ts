@@ -1,4 +1,5 @@
-import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { loadConfig } from '../../src/config/config';
+import { startEmbeddedPostgres } from '../../src/database/embedded/embedded-postgres';
 import { createLogger } from '../../src/observability/logger';
 
 /**
@@ -9,7 +10,11 @@ import { createLogger } from '../../src/observability/logger';
 export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
   const embedded = await startEmbeddedPostgres(
-    { dataDir: '.data/test-postgres', port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330) },
+    {
+      defaultDataDir: '.data/test-postgres',
+      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+      systemDir: loadConfig().database.embedded.systemDir,
+    },
     createLogger('warn'),
   );
   process.env.TEST_DATABASE_URL = embedded.url;

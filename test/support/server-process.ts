@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { resolve } from 'node:path';
@@ -60,10 +60,15 @@ function cleanEnvironment(): NodeJS.ProcessEnv {
   return env;
 }
 
+export interface SpawnOptions {
+  /** The clone to start it from (default: this repository). */
+  cwd?: string;
+}
+
 /** Spawns the server; does not wait for anything (see startServer). */
-export function spawnServer(env: Record<string, string>): ServerProcess {
+export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: SpawnOptions = {}): ServerProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: REPO_ROOT,
+    cwd,
     env: { ...cleanEnvironment(), HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -155,9 +160,22 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
   return server;
 }
 
+/** `npm run <script>` in a clone, with the server's environment as for spawnServer; resolves when it ends. */
+export function runNpmScript(
+  script: string,
+  env: Record<string, string>,
+  { cwd = REPO_ROOT }: SpawnOptions = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile('npm', ['run', '--silent', script], { cwd, env: { ...cleanEnvironment(), ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
 /** Spawns the server and waits until it listens; kills it and rejects if it does not within timeoutMs. */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerProcess> {
-  const server = spawnServer(env);
+export async function startServer(env: Record<string, string>, timeoutMs = 20_000, options: SpawnOptions = {}): Promise<ServerProcess> {
+  const server = spawnServer(env, options);
   try {
     await server.waitForLog((line) => LISTENING.test(line.msg), '"Server listening at"', timeoutMs);
     return server;
