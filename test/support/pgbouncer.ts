@@ -73,6 +73,8 @@ export interface PgBouncer {
   urlFor(databaseUrl: string): string;
   /** A command on the admin console (`SHOW POOLS`, `SHOW SERVERS`, `RECONNECT`, `PAUSE`…); its rows. */
   admin<Row extends object = Record<string, unknown>>(command: string): Promise<Row[]>;
+  /** Rewrites pgbouncer.ini with these options changed (same port) and has it RELOAD them. */
+  reconfigure(changes: Partial<PgBouncerOptions>): Promise<void>;
   isRunning(): boolean;
   /** Its log so far. */
   log(): string;
@@ -144,7 +146,8 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
   }
 
   let stopping: Promise<void> | undefined;
-  return {
+  let current = options;
+  const pgbouncer: PgBouncer = {
     host: HOST,
     port,
     configDir: dir,
@@ -165,6 +168,11 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
         await client.end();
       }
     },
+    async reconfigure(changes) {
+      current = { ...current, ...changes };
+      await writeOwnedFile(join(dir, 'pgbouncer.ini'), renderIni(current, dir, port));
+      await pgbouncer.admin('RELOAD');
+    },
     isRunning: () => !bouncer.hasExited(),
     log: () => bouncer.output(),
     stop() {
@@ -178,4 +186,5 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
       return stopping;
     },
   };
+  return pgbouncer;
 }
