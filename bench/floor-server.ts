@@ -66,7 +66,11 @@ const toNode = (row: Row) => ({
 const encodeCursor = (row: Row) => Buffer.from(`${row.created_at.toISOString()}|${row.id}`, 'utf8').toString('base64url');
 
 class ClientError extends Error {
-  constructor(message: string, readonly code: string, readonly extensions: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -81,7 +85,8 @@ function decodeCursor(cursor: unknown): [string, string] {
 }
 
 function sessionId(id: unknown): string {
-  if (typeof id !== 'string' || !isUuid(id)) throw new ClientError(`"${String(id).slice(0, 64)}" is not a valid session id (a UUID)`, 'BAD_USER_INPUT', { argument: 'id' });
+  if (typeof id !== 'string' || !isUuid(id))
+    throw new ClientError(`"${String(id).slice(0, 64)}" is not a valid session id (a UUID)`, 'BAD_USER_INPUT', { argument: 'id' });
   return id.toLowerCase();
 }
 
@@ -173,7 +178,8 @@ async function handle(pool: Pool, req: IncomingMessage, res: ServerResponse): Pr
     return send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
   }
   const handler = HANDLERS.get(request.query ?? '');
-  if (!handler) return send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
+  if (!handler)
+    return send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
   try {
     send(res, 200, await handler(pool, request.variables ?? {}));
   } catch (error) {

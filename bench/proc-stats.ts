@@ -16,7 +16,12 @@ export function rssKb(pid: number): number {
 
 /** All cores together, from the first line of /proc/stat. */
 export function machineTicks(): { busy: number; total: number } {
-  const [user, nice, system, idle, iowait, ...rest] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, idle, iowait, ...rest] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const total = [user, nice, system, idle, iowait, ...rest.slice(0, 3)].reduce((sum: number, value) => sum + (value ?? 0), 0);
   return { busy: total - (idle ?? 0) - (iowait ?? 0), total };
 }

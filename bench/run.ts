@@ -38,7 +38,11 @@ interface AutocannonInstance extends PromiseLike<AutocannonResult> {
   on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
   stop(): void;
 }
-interface AutocannonResult { errors: number; timeouts: number; non2xx: number }
+interface AutocannonResult {
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
 type AutocannonRequest = Record<string, unknown>;
 const autocannon: (options: object) => AutocannonInstance = require('autocannon');
 
@@ -88,7 +92,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startTarget(name: TargetName, script: string, extraArgs: string[], env: Record<string, string>, applicationName: string): Promise<Target> {
+async function startTarget(
+  name: TargetName,
+  script: string,
+  extraArgs: string[],
+  env: Record<string, string>,
+  applicationName: string,
+): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', join(RUNTIME, 'watch-parent.js'), ...extraArgs, script], {
     cwd: ROOT,
@@ -99,7 +109,8 @@ async function startTarget(name: TargetName, script: string, extraArgs: string[]
   targets.push(target);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the ${name} exited during start (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the ${name} exited during start (${child.exitCode ?? child.signalCode})`);
     try {
       const response = await post(target, QUERIES.ping);
       if (response.status === 200) return target;
@@ -125,7 +136,11 @@ const stopAll = () => Promise.all(targets.map(stopTarget));
 
 // ───────────────────────────── requests ─────────────────────────────
 
-interface Post { status: number; text: string; body: { data?: any; errors?: unknown[] } }
+interface Post {
+  status: number;
+  text: string;
+  body: { data?: any; errors?: unknown[] };
+}
 
 async function post(target: Target, query: string, variables?: Record<string, unknown>): Promise<Post> {
   const response = await fetch(target.url, {
@@ -236,7 +251,16 @@ const SCENARIOS: Scenario[] = [
 
 let current: AutocannonInstance | undefined;
 
-interface Load { seconds: number; responses: number; latencies: Float64Array; errors: number; timeouts: number; non2xx: number; graphqlErrors: number; kinds: Record<string, number> }
+interface Load {
+  seconds: number;
+  responses: number;
+  latencies: Float64Array;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  graphqlErrors: number;
+  kinds: Record<string, number>;
+}
 
 async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seconds: number): Promise<Load> {
   if (stopping) throw new Error('interrupted');
@@ -274,8 +298,8 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
   };
 }
 
-const percentile = (sorted: Float64Array, q: number) => (sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!);
-
+const percentile = (sorted: Float64Array, q: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 
 async function measure(db: Client, target: Target, scenario: Scenario, fixtures: Fixtures, round: number): Promise<Measurement> {
   await load(target, scenario, fixtures, config.warmup);
@@ -376,12 +400,20 @@ function assertSession(node: any, where: string): void {
   assertCheck(['SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'].includes(node.status), `${where}.status is ${node.status}`);
 }
 
-interface Check { scenario: string; passed: boolean; identicalBytes?: boolean; detail?: string }
+interface Check {
+  scenario: string;
+  passed: boolean;
+  identicalBytes?: boolean;
+  detail?: string;
+}
 
 /** Both servers, same request: same JSON, and the rows the database says. */
 async function sameAnswer(server: Target, floor: Target, query: string, variables?: Record<string, unknown>) {
   const [fromServer, fromFloor] = await Promise.all([post(server, query, variables), post(floor, query, variables)]);
-  assertCheck(fromServer.status === 200 && !fromServer.body.errors, `server answered ${fromServer.status} ${fromServer.text.slice(0, 300)}`);
+  assertCheck(
+    fromServer.status === 200 && !fromServer.body.errors,
+    `server answered ${fromServer.status} ${fromServer.text.slice(0, 300)}`,
+  );
   assertCheck(fromFloor.status === 200 && !fromFloor.body.errors, `floor answered ${fromFloor.status} ${fromFloor.text.slice(0, 300)}`);
   const difference = firstDifference(fromServer.body, fromFloor.body);
   assertCheck(!difference, `server and floor differ at ${difference}`);
@@ -396,12 +428,28 @@ async function expectedPage(db: Client, offset: number): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-async function checkPage(db: Client, server: Target, floor: Target, query: string, variables: Record<string, unknown> | undefined, offset: number) {
+async function checkPage(
+  db: Client,
+  server: Target,
+  floor: Target,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  offset: number,
+) {
   const { data, identicalBytes } = await sameAnswer(server, floor, query, variables);
   const { nodes, pageInfo } = data.interviewSessions;
   nodes.forEach((node: unknown, i: number) => assertSession(node, `nodes[${i}]`));
-  assertCheck(isDeepStrictEqual(nodes.map((node: { id: string }) => node.id), await expectedPage(db, offset)), 'the page is not the rows the database orders there');
-  assertCheck(nodes.every((node: { status: string }) => node.status === 'IN_PROGRESS'), 'a node is not IN_PROGRESS');
+  assertCheck(
+    isDeepStrictEqual(
+      nodes.map((node: { id: string }) => node.id),
+      await expectedPage(db, offset),
+    ),
+    'the page is not the rows the database orders there',
+  );
+  assertCheck(
+    nodes.every((node: { status: string }) => node.status === 'IN_PROGRESS'),
+    'a node is not IN_PROGRESS',
+  );
   assertCheck(pageInfo.hasNextPage === true && typeof pageInfo.endCursor === 'string', `pageInfo is ${JSON.stringify(pageInfo)}`);
   return identicalBytes;
 }
@@ -427,7 +475,12 @@ async function checkWrites(server: Target, floor: Target): Promise<boolean> {
   }
   // What the servers set themselves (ids, timestamps) differs; everything else must not.
   const stable = (node: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'id' || (TIMESTAMPS.includes(key) && value !== null) ? typeof value : value]));
+    Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [
+        key,
+        key === 'id' || (TIMESTAMPS.includes(key) && value !== null) ? typeof value : value,
+      ]),
+    );
   for (const step of ['created', 'started', 'completed'] as const) {
     const [a, b] = chains.map((chain) => chain[step]);
     assertSession(a, `server ${step}`);
@@ -442,7 +495,10 @@ async function checkWrites(server: Target, floor: Target): Promise<boolean> {
     const difference = firstDifference(chain.completed, data.interviewSession);
     assertCheck(!difference, `${chain.target.name}: completeInterviewSession returned what a read does not show, at ${difference}`);
     const { createdAt, startedAt, completedAt } = chain.completed;
-    assertCheck(createdAt === chain.created.createdAt && startedAt === chain.started.startedAt, `${chain.target.name}: a later step changed an earlier timestamp`);
+    assertCheck(
+      createdAt === chain.created.createdAt && startedAt === chain.started.startedAt,
+      `${chain.target.name}: a later step changed an earlier timestamp`,
+    );
     assertCheck(createdAt <= startedAt && startedAt <= completedAt, `${chain.target.name}: timestamps out of order`);
   }
   return identicalBytes;
@@ -515,7 +571,12 @@ function codeState(serverMain: string) {
   const distBuiltAt = new Date(statSync(serverMain).mtimeMs);
   const srcChangedAt = new Date(newestMtime(join(ROOT, 'src')));
   try {
-    return { commit: git('rev-parse', 'HEAD'), srcUncommitted: git('status', '--porcelain', '--', 'src') !== '', distBuiltAt, srcChangedAt };
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      srcUncommitted: git('status', '--porcelain', '--', 'src') !== '',
+      distBuiltAt,
+      srcChangedAt,
+    };
   } catch {
     return { distBuiltAt, srcChangedAt };
   }
@@ -535,22 +596,35 @@ async function main(): Promise<void> {
   await db.connect();
   try {
     const ids = (await db.query<{ id: string }>('select id from interview_session order by random() limit 1000')).rows.map((row) => row.id);
-    const { rows: [fifthThousand] } = await db.query<{ created_at: Date; id: string }>(
+    const {
+      rows: [fifthThousand],
+    } = await db.query<{ created_at: Date; id: string }>(
       "select created_at, id from interview_session where status = 'in_progress' order by created_at desc, id desc offset 4999 limit 1",
     );
     if (!fifthThousand) throw new Error('fewer than 5,000 IN_PROGRESS sessions: raise BENCH_ROWS');
-    const fixtures: Fixtures = { ids, cursor: encodeCursor({ createdAt: fifthThousand.created_at, id: fifthThousand.id }), seededAt: seeded.seededAt };
+    const fixtures: Fixtures = {
+      ids,
+      cursor: encodeCursor({ createdAt: fifthThousand.created_at, id: fifthThousand.id }),
+      seededAt: seeded.seededAt,
+    };
 
     prepareRuntime();
     const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
     // Run the server exactly as `npm run start:prod` does, V8 flags included.
     const productionFlags = productionNodeFlags();
-    const server = await startTarget('server', serverMain, [...productionFlags, ...profileArgs], { NODE_ENV: 'production', LOG_LEVEL: 'warn' }, 'interview-sessions-api');
+    const server = await startTarget(
+      'server',
+      serverMain,
+      [...productionFlags, ...profileArgs],
+      { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      'interview-sessions-api',
+    );
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(`server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
 
     const checks = await runChecks(db, server, floor, fixtures, scenarios);
-    if (checks.some((check) => !check.passed)) throw new Error('the servers disagree (see the checks above): not benchmarking a floor that answers something else');
+    if (checks.some((check) => !check.passed))
+      throw new Error('the servers disagree (see the checks above): not benchmarking a floor that answers something else');
 
     const runs: Measurement[] = [];
     for (let round = 1; round <= config.rounds; round += 1) {

@@ -29,18 +29,114 @@ export interface SeedResult {
 
 // Titles and names: 12 × 6 × 8 titles, 40 × 40 names (+ a middle initial for some).
 const LEVELS = ['Junior', 'Mid-level', 'Senior', 'Staff', 'Principal', 'Lead'];
-const ROLES = ['Backend Engineer', 'Frontend Engineer', 'Full-stack Engineer', 'Data Engineer', 'SRE', 'Mobile Engineer',
-  'ML Engineer', 'Security Engineer', 'QA Engineer', 'Platform Engineer', 'Engineering Manager', 'Product Designer'];
-const ROUNDS = ['phone screen', 'system design', 'coding', 'pair programming', 'behavioural', 'architecture review',
-  'take-home review', 'final round'];
-const FIRST = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Radia',
-  'Donald', 'Hedy', 'John', 'Katherine', 'Tim', 'Sophie', 'Guido', 'Yukihiro', 'Anders', 'Chiara', 'Mateo', 'Aiko',
-  'Oluwaseun', 'Priya', 'Wei', 'Fatima', 'Jonas', 'Ingrid', 'Santiago', 'Leila', 'Dmitri', 'Amara', 'Noah', 'Zoë',
-  'Rafael', 'Mei', 'Kwame', 'Elif', 'José'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen',
-  'Dijkstra', 'Perlman', 'Knuth', 'Lamarr', 'McCarthy', 'Johnson', 'Berners-Lee', 'Wilson', 'van Rossum',
-  'Matsumoto', 'Hejlsberg', 'Rossi', 'García', 'Tanaka', 'Adeyemi', 'Sharma', 'Zhang', 'Haddad', 'Müller', 'Larsen',
-  'Fernández', 'Nasser', 'Ivanov', 'Okafor', 'Schmidt', 'Dubois', 'Costa', 'Chen', 'Mensah', 'Yılmaz', "O'Brien"];
+const ROLES = [
+  'Backend Engineer',
+  'Frontend Engineer',
+  'Full-stack Engineer',
+  'Data Engineer',
+  'SRE',
+  'Mobile Engineer',
+  'ML Engineer',
+  'Security Engineer',
+  'QA Engineer',
+  'Platform Engineer',
+  'Engineering Manager',
+  'Product Designer',
+];
+const ROUNDS = [
+  'phone screen',
+  'system design',
+  'coding',
+  'pair programming',
+  'behavioural',
+  'architecture review',
+  'take-home review',
+  'final round',
+];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Donald',
+  'Hedy',
+  'John',
+  'Katherine',
+  'Tim',
+  'Sophie',
+  'Guido',
+  'Yukihiro',
+  'Anders',
+  'Chiara',
+  'Mateo',
+  'Aiko',
+  'Oluwaseun',
+  'Priya',
+  'Wei',
+  'Fatima',
+  'Jonas',
+  'Ingrid',
+  'Santiago',
+  'Leila',
+  'Dmitri',
+  'Amara',
+  'Noah',
+  'Zoë',
+  'Rafael',
+  'Mei',
+  'Kwame',
+  'Elif',
+  'José',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Knuth',
+  'Lamarr',
+  'McCarthy',
+  'Johnson',
+  'Berners-Lee',
+  'Wilson',
+  'van Rossum',
+  'Matsumoto',
+  'Hejlsberg',
+  'Rossi',
+  'García',
+  'Tanaka',
+  'Adeyemi',
+  'Sharma',
+  'Zhang',
+  'Haddad',
+  'Müller',
+  'Larsen',
+  'Fernández',
+  'Nasser',
+  'Ivanov',
+  'Okafor',
+  'Schmidt',
+  'Dubois',
+  'Costa',
+  'Chen',
+  'Mensah',
+  'Yılmaz',
+  "O'Brien",
+];
 
 const sqlArray = (values: string[]) => `array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`;
 /** One element of a literal array, picked by a hash of the row number (salt k). */
@@ -157,7 +253,9 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     await client.query('create table if not exists bench_seed (rows integer not null, seeded_at timestamptz(3) not null)');
     const marker = (await client.query<{ rows: number; seeded_at: Date }>('select rows, seeded_at from bench_seed')).rows[0];
     if (marker && marker.rows === rows) {
-      const { rows: [{ seeded, later }] } = await client.query<{ seeded: string; later: string }>(
+      const {
+        rows: [{ seeded, later }],
+      } = await client.query<{ seeded: string; later: string }>(
         `select count(*) filter (where created_at <= $1) as seeded, count(*) filter (where created_at > $1) as later
          from interview_session`,
         [marker.seeded_at],
@@ -182,7 +280,9 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     await client.query('delete from bench_seed');
     await client.query("set local work_mem = '64MB'");
     await client.query(INSERT_SQL, [rows]);
-    const { rows: [{ seeded_at }] } = await client.query<{ seeded_at: Date }>(
+    const {
+      rows: [{ seeded_at }],
+    } = await client.query<{ seeded_at: Date }>(
       "insert into bench_seed (rows, seeded_at) values ($1, date_trunc('milliseconds', now())) returning seeded_at",
       [rows],
     );
@@ -207,7 +307,8 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
 
 export function benchRows(): number {
   const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
-  if (!Number.isInteger(rows) || rows < 10_000) throw new Error(`BENCH_ROWS must be a whole number >= 10000 (got ${process.env.BENCH_ROWS})`);
+  if (!Number.isInteger(rows) || rows < 10_000)
+    throw new Error(`BENCH_ROWS must be a whole number >= 10000 (got ${process.env.BENCH_ROWS})`);
   return rows;
 }
 

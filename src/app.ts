@@ -58,9 +58,11 @@ async function listen(http: FastifyInstance, { host, port }: Config['http']): Pr
     await http.listen({ host, port });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new StartupError(`PORT ${port} is already in use on ${host}: stop the program using it, or set PORT to a free port.`);
+    if (code === 'EADDRINUSE')
+      throw new StartupError(`PORT ${port} is already in use on ${host}: stop the program using it, or set PORT to a free port.`);
     if (code === 'EACCES') throw new StartupError(`PORT ${port} needs privileges this process does not have: set PORT to 1024 or above.`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new StartupError(`HOST ${host} is not an address of this machine: set HOST to one (0.0.0.0 listens on all).`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new StartupError(`HOST ${host} is not an address of this machine: set HOST to one (0.0.0.0 listens on all).`);
     throw error;
   }
 }

@@ -101,9 +101,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */
 function withoutEmptyValues(source: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
-  );
+  return Object.fromEntries(Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''));
 }
 
 /** Hides the passwords of connection URLs, so they can be logged or shown in an error. */

@@ -41,7 +41,12 @@ export const environmentSchema = z
     DATABASE_URL: postgresUrl.optional(),
     DATABASE_REPLICA_URLS: z
       .string()
-      .transform((value) => value.split(',').map((url) => url.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((url) => url.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(postgresUrl))
       .default([]),
     DB_REPLICA_MAX_LAG_SECONDS: integer(10, 0),
@@ -91,9 +96,11 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
   DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
   EXPECTED_INSTANCES: 'how many instances share the database, for the connection budget check at start',
-  DATA_DIR: 'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
+  DATA_DIR:
+    'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
   EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
-  EMBEDDED_PG_SYSTEM_DIR: 'as root: where the embedded PostgreSQL gets what the OS user postgres cannot reach inside the clone (a copy of its binaries, its data)',
+  EMBEDDED_PG_SYSTEM_DIR:
+    'as root: where the embedded PostgreSQL gets what the OS user postgres cannot reach inside the clone (a copy of its binaries, its data)',
   DB_POOL_MIN: 'connections kept open even when idle',
   DB_POOL_MAX: 'most connections the pool opens',
   DB_POOL_MAX_LIFETIME_MS: 'a connection older than this is replaced (0 = never)',

@@ -50,11 +50,16 @@ export async function checkDatabase(orm: MikroORM, timeoutMs = CHECK_TIMEOUT_MS)
 }
 
 async function missingTables(orm: MikroORM): Promise<string[]> {
-  const tables = new Set(Object.values(orm.getMetadata().getAll()).filter((meta) => !meta.embeddable && !meta.virtual).map((meta) => meta.tableName));
+  const tables = new Set(
+    Object.values(orm.getMetadata().getAll())
+      .filter((meta) => !meta.embeddable && !meta.virtual)
+      .map((meta) => meta.tableName),
+  );
   const rows = await orm.em
     .getConnection()
-    .execute<{ missing: string }[]>(`select t as missing from unnest(string_to_array(?, ',')) as t where to_regclass(format('%I', t)) is null`, [
-      [...tables].join(','),
-    ]);
+    .execute<{ missing: string }[]>(
+      `select t as missing from unnest(string_to_array(?, ',')) as t where to_regclass(format('%I', t)) is null`,
+      [[...tables].join(',')],
+    );
   return rows.map((row) => row.missing);
 }

@@ -16,7 +16,17 @@ export interface DatabaseProblem {
 }
 
 /** Network errors of node's sockets and DNS. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections, statement timeout. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
@@ -26,7 +36,7 @@ const MISCONFIGURED_SQLSTATES: Record<string, string> = {
   '28P01': 'the database refused the password: check the password in DATABASE_URL',
   '28000': 'the database refused the login: check the user in DATABASE_URL (it must exist and be allowed to connect)',
   '3D000': 'the database named in DATABASE_URL does not exist: create it, or fix the database name in DATABASE_URL',
-  '42P01': "a table of this API is missing: apply the migrations (npm run migration:up) to the database in DATABASE_URL",
+  '42P01': 'a table of this API is missing: apply the migrations (npm run migration:up) to the database in DATABASE_URL',
   '42501': "the user in DATABASE_URL lacks a privilege on this API's tables: grant it, or connect as their owner",
 };
 

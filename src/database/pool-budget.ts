@@ -32,9 +32,7 @@ export async function checkConnectionBudget(
   logger: Logger,
 ): Promise<ConnectionBudget | undefined> {
   try {
-    const [row] = await orm.em
-      .getConnection()
-      .execute<Omit<ConnectionBudget, 'available' | 'needed'>[]>(BUDGET_SQL, [APPLICATION_NAME]);
+    const [row] = await orm.em.getConnection().execute<Omit<ConnectionBudget, 'available' | 'needed'>[]>(BUDGET_SQL, [APPLICATION_NAME]);
     const budget = { ...row!, available: row!.maxConnections - row!.reserved - row!.usedByOthers, needed: poolMax * expectedInstances };
     if (budget.needed > budget.available) {
       logger.warn(

@@ -9,9 +9,7 @@ import type { Logger } from '../observability/logger';
 export async function warmUpPool(orm: MikroORM, size: number, logger: Logger): Promise<void> {
   const { client } = orm.em.getConnection().getKnex();
   const attempts = await Promise.allSettled(Array.from({ length: size }, () => client.acquireConnection()));
-  await Promise.all(
-    attempts.map((attempt) => attempt.status === 'fulfilled' && client.releaseConnection(attempt.value)),
-  );
+  await Promise.all(attempts.map((attempt) => attempt.status === 'fulfilled' && client.releaseConnection(attempt.value)));
   const failure = attempts.find((attempt) => attempt.status === 'rejected');
   if (failure) logger.warn({ err: failure.reason }, 'could not open the initial pool connections; the database is not reachable yet');
 }

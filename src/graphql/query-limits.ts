@@ -4,7 +4,6 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/config';
 
-
 /** The codes a rejected document gets; clients can tell which limit they hit. */
 export const LimitCode = {
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',

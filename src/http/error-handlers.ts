@@ -19,7 +19,10 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     return reply.code(status).type('application/json').send(errorBody(message, code));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/json').send(errorBody(`No route ${request.method} ${request.url.split('?')[0]}`, 'NOT_FOUND')),
+    reply
+      .code(404)
+      .type('application/json')
+      .send(errorBody(`No route ${request.method} ${request.url.split('?')[0]}`, 'NOT_FOUND')),
   );
 }
 
@@ -30,7 +33,10 @@ export function registerErrorHandlers(app: FastifyInstance): void {
 export async function refuseUnacceptableAccept(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (request.headers.accept === undefined) return;
   if (new Negotiator(request.raw).mediaType(GRAPHQL_MEDIA_TYPES)) return;
-  await reply.code(406).type('application/json').send(errorBody(`Responses are ${GRAPHQL_MEDIA_TYPES.join(' or ')}`, 'NOT_ACCEPTABLE'));
+  await reply
+    .code(406)
+    .type('application/json')
+    .send(errorBody(`Responses are ${GRAPHQL_MEDIA_TYPES.join(' or ')}`, 'NOT_ACCEPTABLE'));
 }
 
 /** Fastify's `frameworkErrors`: a URL it cannot even decode. */

@@ -85,9 +85,7 @@ export async function createHttpServer({ config, logger, metrics, orm, schema }:
 
   registerErrorHandlers(app);
   registerHealthRoutes(app, orm);
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  );
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === '/graphql') await refuseUnacceptableAccept(request, reply);
   });

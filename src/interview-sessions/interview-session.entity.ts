@@ -19,8 +19,7 @@ import { InterviewSessionStatus } from './interview-session-status';
 })
 @Index({
   name: 'interview_session_status_created_at_index',
-  expression:
-    'create index "interview_session_status_created_at_index" on "interview_session" ("status", "created_at" desc, "id" desc)',
+  expression: 'create index "interview_session_status_created_at_index" on "interview_session" ("status", "created_at" desc, "id" desc)',
 })
 @Check({ name: 'interview_session_title_length_check', expression: '(char_length(title) >= 1) AND (char_length(title) <= 200)' })
 @Check({

@@ -4,7 +4,7 @@ const SESSION_TEXT_MAX_LENGTH = 200;
 
 /** A rule with a name of its own: class-validator keeps one message per rule name. */
 const rule = (name: string, test: (value: string) => boolean, message: string) =>
-  ValidateBy({ name, validator: { validate: (value) => typeof value === 'string' && test(value) }}, { message });
+  ValidateBy({ name, validator: { validate: (value) => typeof value === 'string' && test(value) } }, { message });
 
 /**
  * A title or a candidate name: 1–200 characters (the same rule as the table's check constraint,

@@ -34,7 +34,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
             const code = error.extensions?.code;
             const detail = { err: unwrapResolverError(error), requestId: contextValue.requestId, path: error.path };
             if (code === ErrorCode.DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
-            else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) logger.error(detail, 'unexpected error in a GraphQL request');
+            else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR)
+              logger.error(detail, 'unexpected error in a GraphQL request');
           }
         },
         async willSendResponse({ response, operationName, contextValue }) {
@@ -49,7 +50,13 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           const operation = operationLabel(operationName);
           metrics.observeGraphQLRequest(operation, outcome, seconds);
           logger.info(
-            { requestId: contextValue.requestId, operation: operationName ?? null, outcome, status: response.http.status ?? 200, durationMs: Math.round(seconds * 10_000) / 10 },
+            {
+              requestId: contextValue.requestId,
+              operation: operationName ?? null,
+              outcome,
+              status: response.http.status ?? 200,
+              durationMs: Math.round(seconds * 10_000) / 10,
+            },
             'graphql request',
           );
         },

