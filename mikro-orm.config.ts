@@ -7,7 +7,8 @@ import 'reflect-metadata';
 import { loadConfig } from './src/config/config';
 import { embeddedDatabaseUrl } from './src/database/embedded/embedded-postgres';
 import { createOrmOptions } from './src/database/orm-options';
+import { entities } from './src/modules';
 
 const { database } = loadConfig();
 
-export default createOrmOptions({ ...database, url: database.url ?? embeddedDatabaseUrl(database.embedded) });
+export default createOrmOptions({ ...database, url: database.url ?? embeddedDatabaseUrl(database.embedded) }, entities);

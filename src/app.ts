@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
-import { ReplicaAwarePostgreSqlDriver } from './database/replica-aware-driver';
-import { startReplicaMonitor } from './database/replica-monitor';
 import { prepareDatabase } from './database/start-up';
+import { createApolloServer } from './graphql/apollo-server';
+import { createContext } from './graphql/context';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
+import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { StartupError } from './startup-error';
@@ -19,19 +20,25 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Database (replica checks, metrics, migrations, warm pool, budget) → GraphQL schema → HTTP server, listening. */
+/** The feature modules' entities and resolvers → database → GraphQL (Apollo) → HTTP server, listening. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const database = await openDatabase(config, logger);
-  const driver = database.orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
-  const replicaMonitor = startReplicaMonitor(driver, config.database.replicas, logger);
+  const database = await openDatabase(config.database, entities, logger);
   try {
-    const schema = await buildApiSchema();
     // Metrics first, so that they count the first connections too.
-    const metrics = createMetrics(database.orm, config.database.pool.max, driver.replicaStates);
+    const metrics = createMetrics(database);
     const { pool, expectedInstances } = config.database;
     await prepareDatabase(database, { poolMin: pool.min, poolMax: pool.max, expectedInstances }, logger);
-    await replicaMonitor.ready();
-    const http = await createHttpServer({ config, logger, metrics, orm: database.orm, schema });
+
+    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
+    await apollo.start();
+    const http = await createHttpServer({
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      logger,
+      metrics,
+      apollo,
+      context: (requestId) => createContext(database.orm, requestId),
+      readiness: () => database.readiness(),
+    });
     await listen(http, config.http);
     const { port } = http.server.address() as { port: number };
     const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
@@ -41,12 +48,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       url: `http://${host}:${port}`,
       stop: async () => {
         await http.close();
-        await replicaMonitor.stop();
         await database.close();
       },
     };
   } catch (error) {
-    await replicaMonitor.stop();
     await database.close();
     throw error;
   }
@@ -61,8 +66,9 @@ async function listen(http: FastifyInstance, { host, port }: Config['http']): Pr
     if (code === 'EADDRINUSE')
       throw new StartupError(`PORT ${port} is already in use on ${host}: stop the program using it, or set PORT to a free port.`);
     if (code === 'EACCES') throw new StartupError(`PORT ${port} needs privileges this process does not have: set PORT to 1024 or above.`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
       throw new StartupError(`HOST ${host} is not an address of this machine: set HOST to one (0.0.0.0 listens on all).`);
+    }
     throw error;
   }
 }

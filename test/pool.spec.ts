@@ -1,4 +1,4 @@
-import { APPLICATION_NAME } from '../src/database/orm-options';
+import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { graphql } from './support/graphql-client';
 import { lockSessionsTable } from './support/table-lock';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { APPLICATION_NAME } from '../src/database/orm-options';
+import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import {
   createDatabaseOn,
   initDataDir,

@@ -1,4 +1,4 @@
-import { APPLICATION_NAME } from '../src/database/orm-options';
+import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { InterviewSession } from '../src/interview-sessions/interview-session.entity';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { APPLICATION_NAME } from '../src/database/orm-options';
+import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { graphql } from './support/graphql-client';
 import {
   connectOnce,

@@ -1,47 +1,71 @@
-import { MikroORM } from '@mikro-orm/postgresql';
-import type { Config } from '../config/config';
+import { MikroORM, type EntityClass } from '@mikro-orm/postgresql';
+import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded/embedded-postgres';
-import { discard, type PooledClient } from './connection-health';
+import { checkDatabase } from './database-health';
+import { startEmbeddedPostgres } from './embedded/embedded-postgres';
 import { createOrmOptions } from './orm-options';
+import { ConnectionPool } from './pool/connection-pool';
+import { ReplicaAwarePostgreSqlDriver, type ReplicaState } from './replicas/replica-aware-driver';
+import { startReplicaMonitor } from './replicas/replica-monitor';
+
+export interface Readiness {
+  ready: boolean;
+  /** What /health/ready answers: the database's state and reason, and each replica's. */
+  report: {
+    status: 'ok' | 'unavailable';
+    database: { status: 'ok' | 'unavailable'; reason?: string; latencyMs: number };
+    replicas?: readonly ReplicaState[];
+  };
+}
 
 export interface Database {
   orm: MikroORM;
+  pool: ConnectionPool;
+  /** Read replicas and their last checked state (empty without DATABASE_REPLICA_URLS). */
+  replicas: readonly ReplicaState[];
   /** True when this process started the embedded PostgreSQL (no DATABASE_URL). */
   embedded: boolean;
-  /** Closes the pool, then stops the embedded PostgreSQL if this process started it. */
+  /** Can this instance serve? A replica that is down does not make it unready: reads then go to the primary. */
+  readiness(): Promise<Readiness>;
+  /** Stops the replica checks, closes the pools, then stops the embedded PostgreSQL if this process started it. */
   close(): Promise<void>;
-  /** Drops the connections in use, so that close() need not wait for their queries (shutdown deadline). */
-  abortQueries(): void;
 }
 
 /**
- * The ORM over DATABASE_URL, or over the embedded PostgreSQL started here when it is unset.
- * Connects lazily: the server starts even while an external database is down.
+ * The ORM over DATABASE_URL, or over the embedded PostgreSQL started here when it is unset, with
+ * the entities given. Connects lazily: the server starts even while an external database is down.
+ * Replicas are checked once before it returns, so reads use them from the first request.
  */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
-  const embedded = config.database.url ? undefined : await startEmbeddedPostgres(config.database.embedded, logger);
+export async function openDatabase(config: DatabaseConfig, entities: readonly EntityClass<object>[], logger: Logger): Promise<Database> {
+  const embedded = config.url ? undefined : await startEmbeddedPostgres(config.embedded, logger);
   try {
-    const url = config.database.url ?? embedded!.url;
-    const orm = await MikroORM.init(createOrmOptions({ ...config.database, url }, logger));
+    const url = config.url ?? embedded!.url;
+    const orm = await MikroORM.init(createOrmOptions({ ...config, url }, entities, logger));
+    const { replicaStates } = orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
+    const replicaMonitor = startReplicaMonitor(orm.em.getDriver() as ReplicaAwarePostgreSqlDriver, config.replicas, logger);
+    await replicaMonitor.ready();
     return {
       orm,
+      pool: new ConnectionPool(orm, config.pool.max),
+      replicas: replicaStates,
       embedded: embedded !== undefined,
-      close: () => closeDatabase(orm, embedded),
-      abortQueries: () => abortQueries(orm),
+      readiness: async () => {
+        const health = await checkDatabase(orm);
+        const database =
+          health.status === 'ok'
+            ? { status: health.status, latencyMs: health.latencyMs }
+            : { status: health.status, reason: health.reason, latencyMs: health.latencyMs };
+        const report = { status: health.status, database, ...(replicaStates.length > 0 && { replicas: replicaStates }) };
+        return { ready: health.status === 'ok', report };
+      },
+      close: async () => {
+        await replicaMonitor.stop();
+        await orm.close(true);
+        await embedded?.stop();
+      },
     };
   } catch (error) {
     await embedded?.stop();
     throw error;
   }
-}
-
-function abortQueries(orm: MikroORM): void {
-  const { pool } = orm.em.getConnection().getKnex().client;
-  for (const { resource } of pool.used as Array<{ resource: PooledClient }>) discard(resource, 'shutdown');
-}
-
-async function closeDatabase(orm: MikroORM, embedded?: RunningEmbeddedPostgres): Promise<void> {
-  await orm.close(true);
-  await embedded?.stop();
 }

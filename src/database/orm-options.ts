@@ -1,24 +1,22 @@
 import { join } from 'node:path';
-import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { defineConfig, type EntityClass, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { InterviewSession } from '../interview-sessions/interview-session.entity';
-import { createConnectionHealth } from './connection-health';
+import { poolDriverOptions, tarnBounds } from './pool/pool-options';
 import { ReadYourWrites } from './read-your-writes';
-import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
-
-export const APPLICATION_NAME = 'interview-sessions-api';
+import { ReplicaAwarePostgreSqlDriver } from './replicas/replica-aware-driver';
 
 /**
- * The one MikroORM configuration: the server and the CLI (mikro-orm.config.ts) both build it here.
- *
- * The pool mirrors a HikariCP / SQLAlchemy `pool_size=5, max_overflow=15, pool_recycle=1800,
- * pool_pre_ping=True` setup; every bound comes from the environment (see config/environment.ts).
- * With a logger, the ORM's and the driver's messages go to it instead of the console.
+ * The one MikroORM configuration: the server and the CLI (mikro-orm.config.ts) both build it here,
+ * with the entities of every feature module (src/modules.ts). With a logger, the ORM's and the
+ * driver's messages go to it instead of the console.
  */
-export function createOrmOptions(database: DatabaseConfig & { url: string }, logger?: Logger): Options {
-  const { pool } = database;
+export function createOrmOptions(
+  database: DatabaseConfig & { url: string },
+  entities: readonly EntityClass<object>[],
+  logger?: Logger,
+): Options {
   return defineConfig({
     driver: ReplicaAwarePostgreSqlDriver,
     clientUrl: database.url,
@@ -26,9 +24,9 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }, log
     replicas: database.replicas.urls.map((url, index) => ({
       name: `replica-${index + 1}`,
       clientUrl: url,
-      driverOptions: driverOptions(database, logger),
+      driverOptions: poolDriverOptions(database, logger),
     })),
-    entities: [InterviewSession],
+    entities: [...entities],
     subscribers: [ReadYourWrites],
     extensions: [Migrator],
     // Every request works on its own fork; touching the global EntityManager is a bug.
@@ -44,46 +42,8 @@ export function createOrmOptions(database: DatabaseConfig & { url: string }, log
       allOrNothing: true,
       emit: 'ts',
     },
-    pool: { min: pool.min, max: pool.max, idleTimeoutMillis: pool.idleTimeoutMs },
+    pool: tarnBounds(database),
     ...(logger && { logger: (message: string) => logger.debug({ component: 'mikro-orm' }, message) }),
-    driverOptions: driverOptions(database, logger),
+    driverOptions: poolDriverOptions(database, logger),
   });
-}
-
-/** knex, tarn and node-postgres options of one pool: bounds, checks and timeouts. */
-function driverOptions(database: DatabaseConfig, logger?: Logger) {
-  const { pool } = database;
-  const health = createConnectionHealth(pool);
-  return {
-    ...(logger && { log: knexLog(logger) }),
-    acquireConnectionTimeout: pool.acquireTimeoutMs,
-    pool: {
-      maxConnectionLifetimeMillis: pool.maxLifetimeMs,
-      maxConnectionLifetimeJitterMillis: pool.maxLifetimeJitterMs,
-      ...(pool.prePing && { validate: health.validate }),
-      afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
-        health.onCreate(client);
-        done(null, client);
-      },
-    },
-    connection: {
-      application_name: APPLICATION_NAME,
-      connectionTimeoutMillis: database.connectTimeoutMs,
-      keepAlive: true,
-      // A startup parameter: PgBouncer in transaction mode refuses it (and could not keep it).
-      ...(database.statementTimeoutMs > 0 && !database.transactionPooling && { statement_timeout: database.statementTimeoutMs }),
-      ...(database.queryTimeoutMs > 0 && { query_timeout: database.queryTimeoutMs }),
-    },
-  };
-}
-
-/** knex reports dropped connections ("Connection Error: …") through these, by default to the console. */
-function knexLog(logger: Logger) {
-  const child = logger.child({ component: 'knex' });
-  return {
-    warn: (message: unknown) => child.warn(String(message)),
-    error: (message: unknown) => child.error(String(message)),
-    deprecate: (message: unknown) => child.warn(String(message)),
-    debug: (message: unknown) => child.debug(String(message)),
-  };
 }

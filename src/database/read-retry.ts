@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isConnectionLost, isDatabaseUnavailable } from './database-problem';
 import { hasWritten } from './read-your-writes';
-import { ReplicaAwarePostgreSqlDriver } from './replica-aware-driver';
+import { ReplicaAwarePostgreSqlDriver } from './replicas/replica-aware-driver';
 
 /**
  * Runs a read on the read connection (a healthy replica, else the primary; the primary once this

@@ -2,8 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../observability/logger';
 import { checkDatabase } from './database-health';
 import type { Database } from './database';
-import { checkConnectionBudget } from './pool-budget';
-import { warmUpPool } from './pool-warm-up';
 
 export interface StartUpOptions {
   poolMin: number;
@@ -21,7 +19,7 @@ export interface StartUpOptions {
  * deliberate `npm run migration:up`.
  */
 export async function prepareDatabase(database: Database, options: StartUpOptions, logger: Logger): Promise<void> {
-  const { orm, embedded } = database;
+  const { orm, pool, embedded } = database;
   if (embedded) {
     const applied = await orm.migrator.up();
     logger.info({ migrations: applied.map((migration) => migration.name) }, 'embedded database migrated');
@@ -35,8 +33,8 @@ export async function prepareDatabase(database: Database, options: StartUpOption
   // Tables missing: the pending migrations say which command to run; if none is pending, the reason does.
   const pending = embedded ? 0 : await reportPendingMigrations(orm, logger);
   if (health.status === 'unavailable' && pending === 0) logger.error({ reason: health.reason }, `database misconfigured: ${health.reason}`);
-  await warmUpPool(orm, options.poolMin, logger);
-  await checkConnectionBudget(orm, options, logger);
+  await pool.warmUp(options.poolMin, logger);
+  await pool.checkBudget(options, logger);
 }
 
 /** How many migrations are pending (each one logged), 0 when that cannot be told. */

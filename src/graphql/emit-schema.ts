@@ -2,12 +2,13 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolvers } from '../modules';
 import { buildApiSchema, printApiSchema } from './schema';
 
 export const SCHEMA_FILE = join(__dirname, '../../schema.graphql');
 
 if (require.main === module) {
-  buildApiSchema().then((schema) => {
+  void buildApiSchema(resolvers).then((schema) => {
     writeFileSync(SCHEMA_FILE, printApiSchema(schema));
     console.log(`wrote ${SCHEMA_FILE}`);
   });

@@ -1,5 +1,6 @@
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { clientErrorOf } from './client-errors';
 import { isTokenLimitError, LimitCode } from './query-limits';
 
 const INTERNAL_MESSAGE = 'Internal server error';
@@ -8,6 +9,7 @@ const INTERNAL_MESSAGE = 'Internal server error';
  * Apollo's `formatError`: the last stop of every error before it reaches a client.
  * - Errors a client can act on keep their message and code. A validation rule's own code
  *   (e.g. QUERY_TOO_DEEP) survives Apollo's blanket GRAPHQL_VALIDATION_FAILED.
+ * - Errors thrown while resolving get the code client-errors.ts gives them.
  * - Anything unexpected (a bug, a driver error whose message holds SQL or a connection string)
  *   becomes a bare INTERNAL_SERVER_ERROR; the request plugin logs the detail with the request id.
  */
@@ -22,6 +24,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions: { ...formatted.extensions, code: LimitCode.QUERY_TOO_LARGE } };
   }
   if (code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+  const client = clientErrorOf(error);
+  if (client) return { ...formatted, message: client.message, extensions: { code: client.code, ...client.details } };
   // Apollo's own request errors without a code (e.g. about a persisted query) carry a 4xx status.
   const status = error instanceof GraphQLError ? (error.extensions.http as { status?: number } | undefined)?.status : undefined;
   if (status !== undefined && status >= 400 && status < 500) {

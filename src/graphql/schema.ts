@@ -1,14 +1,11 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
-import { InterviewSessionConnectionResolver } from '../interview-sessions/interview-session-connection.resolver';
-import { InterviewSessionResolver } from '../interview-sessions/interview-session.resolver';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { validateInput } from './validate-input';
 
-export function buildApiSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
-    resolvers: [InterviewSessionResolver, InterviewSessionConnectionResolver],
-    validateFn: validateInput,
-  });
+/** The executable schema from the feature modules' resolvers (src/modules.ts). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type for resolver classes
+export function buildApiSchema(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers, validateFn: validateInput });
 }
 
 /** The SDL committed as schema.graphql: sorted, so the file changes only when the API does. */

@@ -1,6 +1,6 @@
 import { validate } from 'class-validator';
 import type { ValidatorFn } from 'type-graphql';
-import { BadUserInputError } from './errors';
+import { InvalidInputError } from '../domain/domain-error';
 
 /**
  * type-graphql's `validateFn`: runs the class-validator rules of an input class and turns the
@@ -15,5 +15,5 @@ export const validateInput: ValidatorFn = async (argument) => {
   });
   if (failures.length === 0) return;
   const messages = failures.flatMap((failure) => Object.values(failure.constraints ?? {}));
-  throw new BadUserInputError(messages.join('; '), failures[0]?.property);
+  throw new InvalidInputError(messages.join('; '), failures[0]?.property);
 };

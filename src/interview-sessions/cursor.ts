@@ -1,5 +1,5 @@
 import { validate as isUuid } from 'uuid';
-import { BadUserInputError } from '../graphql/errors';
+import { InvalidCursorError } from './errors';
 
 /**
  * A keyset cursor: the (created_at, id) of the last row a page showed, the exact pair the list is
@@ -31,8 +31,6 @@ export function decodeCursor(cursor: string, argument = 'after'): CursorPosition
     isUuid(id) &&
     !Number.isNaN(createdAt.getTime()) &&
     createdAt.toISOString() === isoTime;
-  if (!valid) {
-    throw new BadUserInputError(`"${argument}" is not a cursor this API issued`, argument);
-  }
+  if (!valid) throw new InvalidCursorError(argument);
   return { createdAt, id };
 }

@@ -1,11 +1,9 @@
-import { Ctx, FieldResolver, Int, Resolver, Root, UseMiddleware } from 'type-graphql';
+import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { DatabaseErrors } from '../graphql/database-errors.middleware';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
 
 @Resolver(() => InterviewSessionConnection)
-@UseMiddleware(DatabaseErrors)
 export class InterviewSessionConnectionResolver {
   /** A count over the whole filter is the expensive part of a page: it runs only when asked for. */
   @FieldResolver(() => Int, { description: 'sessions matching the filter, on all pages' })

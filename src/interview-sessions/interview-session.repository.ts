@@ -1,51 +1,34 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { readWithRetry, type ReadConnection } from '../database/read-retry';
-import { parseTimestamptz } from '../database/timestamptz';
+import { EntityRows, type PlainEntity } from '../database/entity-rows';
+import { readWithRetry } from '../database/read-retry';
 import type { CursorPosition } from './cursor';
-import type { InterviewSession } from './interview-session.entity';
+import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
 
-/** A session as the API shows it: the entity's fields, without ORM bookkeeping. */
-export type InterviewSessionData = Pick<
-  InterviewSession,
-  'id' | 'title' | 'candidateName' | 'status' | 'scheduledAt' | 'startedAt' | 'completedAt' | 'createdAt' | 'updatedAt'
->;
-export type SessionField = keyof InterviewSessionData;
+/** A session as reads return it: the entity's fields as plain data. */
+export type InterviewSessionData = PlainEntity<InterviewSession>;
 
 export interface SessionPage {
   sessions: InterviewSessionData[];
   hasNextPage: boolean;
 }
 
-const COLUMNS: Record<SessionField, string> = {
-  id: 'id',
-  title: 'title',
-  candidateName: 'candidate_name',
-  status: 'status',
-  scheduledAt: 'scheduled_at',
-  startedAt: 'started_at',
-  completedAt: 'completed_at',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-};
-const TIMESTAMPS = new Set<SessionField>(['scheduledAt', 'startedAt', 'completedAt', 'createdAt', 'updatedAt']);
 /** A page's cursor needs these whatever the client selected. */
-const CURSOR_FIELDS: SessionField[] = ['id', 'createdAt'];
+const CURSOR_FIELDS = ['id', 'createdAt'] as const;
 
 /**
- * Reads are plain SQL returning plain rows: a read-only list needs no identity map, change
- * tracking or hydration, which cost more CPU than the query itself. Only the selected columns
- * are read. Writes go through the entity and the unit of work.
- *
- * Every read goes through readWithRetry: to a healthy replica when there is one, and a replica
- * or a connection that failed under it costs one retry, not an error.
+ * Reads return plain rows of only the fields asked for (see database/entity-rows.ts); writes go
+ * through the entity and the unit of work.
  */
 export class InterviewSessionRepository extends EntityRepository<InterviewSession> {
-  findById(id: string, fields: Iterable<string>): Promise<InterviewSessionData | null> {
-    return readWithRetry(this.getEntityManager(), async (connection) => {
-      const [row] = await rows(connection, `select ${selectList(fields)} from interview_session where id = ?`, [id]);
-      return row ?? null;
-    });
+  private get rows(): EntityRows<InterviewSession> {
+    return EntityRows.of(this.getEntityManager(), InterviewSession);
+  }
+
+  async findById(id: string, fields: Iterable<string>): Promise<InterviewSessionData | null> {
+    const { rows } = this;
+    const [session] = await rows.read(this.getEntityManager(), `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
+    return session ?? null;
   }
 
   /**
@@ -59,49 +42,28 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
     after: CursorPosition | undefined,
     fields: Iterable<string>,
   ): Promise<SessionPage> {
+    const { rows } = this;
     const where = toWhere(filter);
     if (after) {
       where.conditions.push('(created_at, id) < (?, ?)');
       where.params.push(after.createdAt.toISOString(), after.id);
     }
     const sql =
-      `select ${selectList([...fields, ...CURSOR_FIELDS])} from interview_session ${whereClause(where)} ` +
+      `select ${rows.selectList(fields, CURSOR_FIELDS)} from ${rows.table} ${whereClause(where)} ` +
       // One extra row tells whether a next page exists.
       'order by created_at desc, id desc limit ?';
-    const page = await readWithRetry(this.getEntityManager(), (connection) => rows(connection, sql, [...where.params, first + 1]));
+    const page = await rows.read(this.getEntityManager(), sql, [...where.params, first + 1]);
     return { sessions: page.slice(0, first), hasNextPage: page.length > first };
   }
 
   countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
     const where = toWhere(filter);
+    const sql = `select count(*)::int as count from ${this.rows.table} ${whereClause(where)}`;
     return readWithRetry(this.getEntityManager(), async (connection) => {
-      const sql = `select count(*)::int as count from interview_session ${whereClause(where)}`;
       const [row] = await connection.execute<{ count: number }[]>(sql, where.params);
       return row!.count;
     });
   }
-}
-
-async function rows(connection: ReadConnection, sql: string, params: unknown[]): Promise<InterviewSessionData[]> {
-  const result = await connection.execute<Record<string, unknown>[]>(sql, params);
-  for (const row of result) {
-    for (const field of TIMESTAMPS) {
-      const value = row[field];
-      if (typeof value === 'string') row[field] = parseTimestamptz(value);
-    }
-  }
-  return result as unknown as InterviewSessionData[];
-}
-
-/** `column as "field"` for each known field; unknown names are ignored. */
-function selectList(fields: Iterable<string>): string {
-  const columns = new Set<string>();
-  for (const field of fields) {
-    if (!(field in COLUMNS)) continue;
-    columns.add(`${COLUMNS[field as SessionField]} as "${field}"`);
-  }
-  if (columns.size === 0) columns.add('id as "id"');
-  return [...columns].join(', ');
 }
 
 interface Where {

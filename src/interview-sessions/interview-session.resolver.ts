@@ -1,11 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver, UseMiddleware } from 'type-graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
+import { InvalidInputError, NotFoundError } from '../domain/domain-error';
 import type { Context } from '../graphql/context';
-import { DatabaseErrors } from '../graphql/database-errors.middleware';
-import { BadUserInputError, NotFoundError } from '../graphql/errors';
 import { selectedFields } from '../graphql/selected-fields';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { decodeCursor } from './cursor';
@@ -21,7 +20,6 @@ export const PAGE_SIZE = { default: 20, max: 100 } as const;
 const NODE_PATHS = [['nodes'], ['edges', 'node']];
 
 @Resolver(() => InterviewSession)
-@UseMiddleware(DatabaseErrors)
 export class InterviewSessionResolver {
   @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
   interviewSession(
@@ -43,7 +41,7 @@ export class InterviewSessionResolver {
   ): Promise<InterviewSessionConnection> {
     const pageSize = first ?? PAGE_SIZE.default;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE.max) {
-      throw new BadUserInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
+      throw new InvalidInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
     }
     const position = after == null ? undefined : decodeCursor(after);
     const fields = selectedFields(info, NODE_PATHS);
@@ -102,7 +100,7 @@ export class InterviewSessionResolver {
 
 /** Ids are UUIDs: anything else is the client's mistake, not a lookup that finds nothing. */
 function sessionId(id: string): string {
-  if (!isUuid(id)) throw new BadUserInputError(`"${id.slice(0, 64)}" is not a valid session id (a UUID)`, 'id');
+  if (!isUuid(id)) throw new InvalidInputError(`"${id.slice(0, 64)}" is not a valid session id (a UUID)`, 'id');
   return id.toLowerCase();
 }
 

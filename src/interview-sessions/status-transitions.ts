@@ -1,4 +1,4 @@
-import { InvalidStatusTransitionError } from '../graphql/errors';
+import { InvalidStatusTransitionError } from './errors';
 import type { InterviewSession } from './interview-session.entity';
 import { InterviewSessionStatus } from './interview-session-status';
 

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
-import { ErrorCode } from '../graphql/errors';
+import { clientErrorOf, DATABASE_UNAVAILABLE } from '../graphql/client-errors';
 import type { Logger } from './logger';
 import type { Metrics, RequestOutcome } from './metrics';
 
@@ -31,9 +31,9 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       return {
         async didEncounterErrors({ errors, contextValue }) {
           for (const error of errors) {
-            const code = error.extensions?.code;
+            const code = clientErrorOf(error)?.code ?? error.extensions.code;
             const detail = { err: unwrapResolverError(error), requestId: contextValue.requestId, path: error.path };
-            if (code === ErrorCode.DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
+            if (code === DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
             else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR)
               logger.error(detail, 'unexpected error in a GraphQL request');
           }
@@ -69,6 +69,6 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   if (!errors?.length) return 'ok';
   const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
-  if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
   return 'client_error';
 }

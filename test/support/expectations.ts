@@ -1,4 +1,4 @@
-import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/graphql/errors';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../src/graphql/client-errors';
 import { exitWithin, type ServerProcess } from './server-process';
 import type { GraphQLResponse } from './graphql-client';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../../observability/logger';
 import type { ReplicaAwarePostgreSqlDriver, ReplicaState, ReplicaStatus } from './replica-aware-driver';
 
 export interface ReplicaMonitor {

@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { isConnectionLost } from './database-problem';
+import { isConnectionLost } from '../database-problem';
 
 /** What the pool needs of a pooled node-postgres client; the timestamp is ours. */
 export type PooledClient = Client & {

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../observability/logger';
+import type { Logger } from '../../observability/logger';
 
 /**
  * tarn never closes connections below `min` but opens them only on demand. Opening `min` at

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '../observability/logger';
-import { APPLICATION_NAME } from './orm-options';
+import type { Logger } from '../../observability/logger';
+import { APPLICATION_NAME } from './pool-options';
 
 export interface ConnectionBudget {
   maxConnections: number;
@@ -26,9 +26,14 @@ const BUDGET_SQL = `select
  * available = max_connections − reserved connections − connections of other applications;
  * needed = DB_POOL_MAX × EXPECTED_INSTANCES. Only warns: the database may be down at start.
  */
+export interface BudgetOptions {
+  poolMax: number;
+  expectedInstances: number;
+}
+
 export async function checkConnectionBudget(
   orm: MikroORM,
-  { poolMax, expectedInstances }: { poolMax: number; expectedInstances: number },
+  { poolMax, expectedInstances }: BudgetOptions,
   logger: Logger,
 ): Promise<ConnectionBudget | undefined> {
   try {

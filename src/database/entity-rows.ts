@@ -1,0 +1,80 @@
+import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
+import { readWithRetry } from './read-retry';
+import { parseTimestamptz } from './timestamptz';
+
+/** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
+export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T[K] };
+
+interface Column {
+  /** `"column" as "property"`, ready for a select list. */
+  selected: string;
+  /** PostgreSQL sends timestamps as text here; the API shows them as Date. */
+  isTimestamp: boolean;
+}
+
+/**
+ * Read-only queries that return plain rows of an entity's table. An identity map, change tracking
+ * and hydration cost more CPU than such a query itself, so lists and lookups skip them; writes go
+ * through the entity and the unit of work.
+ *
+ * The columns come from MikroORM's metadata: a property added to the entity is read by every
+ * query with no other edit. Every read goes through readWithRetry (a healthy replica when there
+ * is one; a replica or a connection that failed under it costs one retry, not an error).
+ */
+export class EntityRows<T extends object> {
+  readonly table: string;
+  private readonly columns = new Map<string, Column>();
+  private readonly timestamps: string[] = [];
+  /** Select lists by the set of properties asked for: few distinct sets, each built once. */
+  private readonly selectLists = new Map<string, string>();
+
+  private constructor(meta: EntityMetadata<T>) {
+    this.table = meta.tableName;
+    for (const prop of meta.props) {
+      if (prop.kind !== ReferenceKind.SCALAR || prop.persist === false) continue;
+      const isTimestamp = prop.runtimeType === 'Date';
+      this.columns.set(prop.name, { selected: `"${prop.fieldNames[0]}" as "${prop.name}"`, isTimestamp });
+      if (isTimestamp) this.timestamps.push(prop.name);
+    }
+  }
+
+  private static readonly byMetadata = new WeakMap<EntityMetadata, EntityRows<object>>();
+
+  /** The reader of an entity, built once from its metadata. */
+  static of<T extends object>(em: EntityManager, entity: EntityName<T>): EntityRows<T> {
+    const meta = em.getMetadata().get(entity);
+    let rows = EntityRows.byMetadata.get(meta) as EntityRows<T> | undefined;
+    if (!rows) {
+      rows = new EntityRows(meta);
+      EntityRows.byMetadata.set(meta, rows as EntityRows<object>);
+    }
+    return rows;
+  }
+
+  /**
+   * The select list for these properties (plus `always`). Names that are not columns of the entity
+   * are skipped: they are fields some resolver computes. Never empty.
+   */
+  selectList(properties: Iterable<string>, always: readonly string[] = []): string {
+    const wanted = [...new Set([...properties, ...always])].filter((name) => this.columns.has(name)).sort();
+    const key = wanted.join(',');
+    let list = this.selectLists.get(key);
+    if (list === undefined) {
+      list = (wanted.length > 0 ? wanted : [...this.columns.keys()].slice(0, 1)).map((name) => this.columns.get(name)!.selected).join(', ');
+      this.selectLists.set(key, list);
+    }
+    return list;
+  }
+
+  /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */
+  async read(em: EntityManager, sql: string, params: readonly unknown[]): Promise<PlainEntity<T>[]> {
+    const rows = await readWithRetry(em, (connection) => connection.execute<Record<string, unknown>[]>(sql, [...params]));
+    for (const row of rows) {
+      for (const name of this.timestamps) {
+        const value = row[name];
+        if (typeof value === 'string') row[name] = parseTimestamptz(value);
+      }
+    }
+    return rows as PlainEntity<T>[];
+  }
+}

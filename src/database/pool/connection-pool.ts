@@ -1,0 +1,99 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../observability/logger';
+import { discard, type PooledClient } from './connection-health';
+import { checkConnectionBudget, type BudgetOptions } from './pool-budget';
+import { warmUpPool } from './pool-warm-up';
+
+export interface PoolStats {
+  used: number;
+  free: number;
+  /** Requests waiting for a connection. */
+  pendingAcquires: number;
+  /** Connections being opened. */
+  pendingCreates: number;
+}
+
+export type DestroyReason = NonNullable<PooledClient['discardReason']> | 'connection_lost' | 'max_lifetime' | 'idle_or_pool_closed';
+
+export interface PoolListener {
+  acquired?(seconds: number, ok: boolean): void;
+  created?(): void;
+  destroyed?(reason: DestroyReason): void;
+}
+
+/** The tarn pool under knex, as far as this module reads it. */
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  used: Array<{ resource: PooledClient }>;
+  on(event: string, listener: (...args: never[]) => void): void;
+}
+
+/** The knex connection object, as far as the reasons for closing it are read. */
+type KnexResource = PooledClient & { __knex__disposed?: unknown; __knexLifetimeLimit?: number | null };
+
+/**
+ * The primary's connection pool (knex → tarn → node-postgres), seen from the rest of the server:
+ * its numbers and events for the metrics, warm-up and the budget check at start, and cutting the
+ * queries still running at the shutdown deadline. The only module that reads tarn's and knex's
+ * internals.
+ */
+export class ConnectionPool {
+  private readonly tarn: TarnPool;
+
+  constructor(
+    private readonly orm: MikroORM,
+    /** DB_POOL_MAX. */
+    readonly max: number,
+  ) {
+    this.tarn = orm.em.getConnection().getKnex().client.pool as TarnPool;
+  }
+
+  stats(): PoolStats {
+    const { tarn } = this;
+    return {
+      used: tarn.numUsed(),
+      free: tarn.numFree(),
+      pendingAcquires: tarn.numPendingAcquires(),
+      pendingCreates: tarn.numPendingCreates(),
+    };
+  }
+
+  /** Subscribes to what happens to connections (for the metrics). */
+  listen(listener: PoolListener): void {
+    const acquireStarted = new Map<number, number>();
+    const acquireDone = (ok: boolean) => (eventId: number) => {
+      const started = acquireStarted.get(eventId);
+      acquireStarted.delete(eventId);
+      if (started !== undefined) listener.acquired?.((performance.now() - started) / 1000, ok);
+    };
+    this.tarn.on('acquireRequest', (eventId: number) => acquireStarted.set(eventId, performance.now()));
+    this.tarn.on('acquireSuccess', acquireDone(true));
+    this.tarn.on('acquireFail', acquireDone(false));
+    this.tarn.on('createSuccess', () => listener.created?.());
+    this.tarn.on('destroySuccess', (_eventId: number, resource: KnexResource) => listener.destroyed?.(destroyReason(resource)));
+  }
+
+  /** Opens DB_POOL_MIN connections at start (tarn would open them only on demand). */
+  warmUp(size: number, logger: Logger): Promise<void> {
+    return warmUpPool(this.orm, size, logger);
+  }
+
+  checkBudget(options: BudgetOptions, logger: Logger) {
+    return checkConnectionBudget(this.orm, options, logger);
+  }
+
+  /** Drops the connections in use, so that closing need not wait for their queries (the shutdown deadline). */
+  abortQueries(): void {
+    for (const { resource } of this.tarn.used) discard(resource, 'shutdown');
+  }
+}
+
+function destroyReason(resource: KnexResource): DestroyReason {
+  if (resource.discardReason) return resource.discardReason;
+  if (resource.__knex__disposed) return 'connection_lost';
+  if (resource.__knexLifetimeLimit && performance.now() > resource.__knexLifetimeLimit) return 'max_lifetime';
+  return 'idle_or_pool_closed';
+}

@@ -1,0 +1,14 @@
+import type { EntityClass } from '@mikro-orm/postgresql';
+import type { NonEmptyArray } from 'type-graphql';
+
+/**
+ * What a feature folder adds to the API. app.ts hands the entities to MikroORM (and the CLI's
+ * migrations) and the resolvers to the schema builder; nothing else needs to know the feature.
+ */
+export interface FeatureModule {
+  /** The tables: MikroORM entities (which may double as GraphQL object types). */
+  entities: readonly EntityClass<object>[];
+  /** type-graphql resolver classes: queries, mutations and field resolvers. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type for resolver classes
+  resolvers: NonEmptyArray<Function>;
+}
