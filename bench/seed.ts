@@ -15,6 +15,7 @@ import 'reflect-metadata';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/config';
+import { onlyRow } from '../src/database/only-row';
 import { createOrmOptions } from '../src/database/orm-options';
 import { entities } from '../src/modules';
 
@@ -254,12 +255,14 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     await client.query('create table if not exists bench_seed (rows integer not null, seeded_at timestamptz(3) not null)');
     const marker = (await client.query<{ rows: number; seeded_at: Date }>('select rows, seeded_at from bench_seed')).rows[0];
     if (marker && marker.rows === rows) {
-      const {
-        rows: [{ seeded, later }],
-      } = await client.query<{ seeded: string; later: string }>(
-        `select count(*) filter (where created_at <= $1) as seeded, count(*) filter (where created_at > $1) as later
-         from interview_session`,
-        [marker.seeded_at],
+      const { seeded, later } = onlyRow(
+        (
+          await client.query<{ seeded: string; later: string }>(
+            `select count(*) filter (where created_at <= $1) as seeded, count(*) filter (where created_at > $1) as later
+             from interview_session`,
+            [marker.seeded_at],
+          )
+        ).rows,
       );
       if (Number(seeded) === rows) {
         if (Number(later) > 0) {
@@ -281,11 +284,13 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     await client.query('delete from bench_seed');
     await client.query("set local work_mem = '64MB'");
     await client.query(INSERT_SQL, [rows]);
-    const {
-      rows: [{ seeded_at }],
-    } = await client.query<{ seeded_at: Date }>(
-      "insert into bench_seed (rows, seeded_at) values ($1, date_trunc('milliseconds', now())) returning seeded_at",
-      [rows],
+    const { seeded_at } = onlyRow(
+      (
+        await client.query<{ seeded_at: Date }>(
+          "insert into bench_seed (rows, seeded_at) values ($1, date_trunc('milliseconds', now())) returning seeded_at",
+          [rows],
+        )
+      ).rows,
     );
     await client.query('commit');
     const inserted = performance.now();

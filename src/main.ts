@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { startApp, type App } from './app';
-import { loadConfig } from './config/config';
+import { loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './observability/logger';
 import { StartupError } from './startup-error';
 
@@ -11,57 +11,47 @@ async function main(): Promise<void> {
   // A stray rejection from a library is logged, not fatal: the database's own failures are all
   // handled where they happen, and one missed promise must not take every request down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  // Listening for signals from the first moment: a signal during start-up (the embedded
-  // PostgreSQL initialising, say) stops the app as soon as it has started, instead of killing
-  // the process and orphaning that PostgreSQL.
-  let app: App | undefined;
-  let stopRequested: NodeJS.Signals | undefined;
+
+  const app = startApp(config, logger);
+  // Signals are handled from the first moment: one during start-up (the embedded PostgreSQL
+  // initialising, say) stops the app as soon as it has started, instead of killing the process
+  // and orphaning that PostgreSQL. A second signal ends the process at once.
+  let started = false;
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals) => {
-    if (stopping || stopRequested) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    if (!app) {
-      stopRequested = signal;
-      logger.info({ signal }, 'stop requested during start-up: stopping once started');
-      return;
-    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
-    // The last resort if closing itself hangs: the deadline plus a grace period.
-    setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs + 5_000).unref();
-    stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
-      () => {
-        logger.info('stopped');
-        exitAfterLogs(logger, 0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        exitAfterLogs(logger, 1);
-      },
+    if (!started) logger.info({ signal }, 'stop requested during start-up: stopping once started');
+    // A start that fails is reported by main()'s caller.
+    app.then(
+      (running) => stop(running, signal, config, logger),
+      () => undefined,
     );
   };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
-
-  app = await startApp(config, logger);
-  if (stopRequested) {
-    const signal = stopRequested;
-    stopRequested = undefined;
-    shutdown(signal);
-  }
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  await app;
+  started = true;
 }
 
-/**
- * Ends the process once the last log lines are out: the pretty transport writes from a worker
- * thread, which an immediate process.exit() would cut short. Usually nothing else is left and
- * the process ends by itself; a socket a cut request left behind gets a moment, then the exit.
- */
-function exitAfterLogs(logger: Logger, code: number): void {
-  process.exitCode = code;
-  logger.flush();
-  setTimeout(() => process.exit(code), 200).unref();
+/** Stops the app within SHUTDOWN_TIMEOUT_MS, then ends the process: 0 when all went well. */
+function stop(app: App, signal: NodeJS.Signals, config: Config, logger: Logger): void {
+  logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
+  // The last resort if closing itself hangs: the deadline plus a grace period.
+  setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs + 5_000).unref();
+  stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
+    () => {
+      logger.info('stopped');
+      exitAfterLogs(logger, 0);
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      exitAfterLogs(logger, 1);
+    },
+  );
 }
 
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */
@@ -76,6 +66,17 @@ async function stopWithin(timeoutMs: number, app: App, logger: Logger): Promise<
   } finally {
     clearTimeout(deadline);
   }
+}
+
+/**
+ * Ends the process once the last log lines are out: the pretty transport writes from a worker
+ * thread, which an immediate process.exit() would cut short. Usually nothing else is left and
+ * the process ends by itself; a socket a cut request left behind gets a moment, then the exit.
+ */
+function exitAfterLogs(logger: Logger, code: number): void {
+  process.exitCode = code;
+  logger.flush();
+  setTimeout(() => process.exit(code), 200).unref();
 }
 
 main().catch((error: unknown) => {

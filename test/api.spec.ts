@@ -1,3 +1,4 @@
+import { onlyRow } from '../src/database/only-row';
 import { errorCodes, graphql } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -22,8 +23,7 @@ async function createSession(input: Record<string, unknown> = { title: 'System d
   return response.body.data.createInterviewSession;
 }
 
-const statusMutation = (name: string, id: string) =>
-  request(`mutation ($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`, { id });
+const statusMutation = (name: string, id: string) => request(`mutation ($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`, { id });
 
 describe('createInterviewSession', () => {
   it('stores a SCHEDULED session with server-set id and timestamps', async () => {
@@ -50,17 +50,25 @@ describe('createInterviewSession', () => {
     ['a blank title', { title: '   ', candidateName: 'Ada' }, /title must not be blank/],
     ['a 201-character candidate name', { title: 'T', candidateName: 'x'.repeat(201) }, /candidateName must be 1 to 200/],
     ['a NUL character', { title: 'a\u0000b', candidateName: 'Ada' }, /NUL/],
-    ['201 characters counted as PostgreSQL does (variation selectors)', { title: 'a\uFE0F'.repeat(101), candidateName: 'Ada' }, /title must be 1 to 200/],
-    ['a date in year 0', { title: 'T', candidateName: 'Ada', scheduledAt: '0000-01-01T00:00:00Z' }, /scheduledAt must be in the years 0001 to 9999/],
+    [
+      '201 characters counted as PostgreSQL does (variation selectors)',
+      { title: 'a\uFE0F'.repeat(101), candidateName: 'Ada' },
+      /title must be 1 to 200/,
+    ],
+    [
+      'a date in year 0',
+      { title: 'T', candidateName: 'Ada', scheduledAt: '0000-01-01T00:00:00Z' },
+      /scheduledAt must be in the years 0001 to 9999/,
+    ],
   ])('rejects %s with BAD_USER_INPUT and stores nothing', async (_case, input, message) => {
-    const [{ count: before }] = await app.db.query(`select count(*)::int as count from interview_session`);
+    const { count: before } = onlyRow(await app.db.query(`select count(*)::int as count from interview_session`));
     const response = await request(`mutation ($input: CreateInterviewSessionInput!) { createInterviewSession(input: $input) { id } }`, {
       input,
     });
     expect(response.status).toBe(200);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.message).toMatch(message);
-    const [{ count: after }] = await app.db.query(`select count(*)::int as count from interview_session`);
+    const { count: after } = onlyRow(await app.db.query(`select count(*)::int as count from interview_session`));
     expect(after).toBe(before);
   });
 
@@ -111,10 +119,9 @@ describe('updateInterviewSession', () => {
 
   it('refuses null for a required field', async () => {
     const created = await createSession();
-    const response = await request(
-      `mutation ($id: ID!) { updateInterviewSession(id: $id, input: { title: null }) { id } }`,
-      { id: created.id },
-    );
+    const response = await request(`mutation ($id: ID!) { updateInterviewSession(id: $id, input: { title: null }) { id } }`, {
+      id: created.id,
+    });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 
@@ -162,9 +169,7 @@ describe('status transitions', () => {
     const response = await statusMutation(mutation, id);
 
     expect(response.body.data).toBeNull();
-    expect(response.body.errors).toEqual([
-      expect.objectContaining({ extensions: { code: 'INVALID_STATUS_TRANSITION', status } }),
-    ]);
+    expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'INVALID_STATUS_TRANSITION', status } })]);
     const [after] = await app.db.query(`select * from interview_session where id = $1`, [id]);
     expect(after).toEqual(before);
   });

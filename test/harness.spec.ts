@@ -115,7 +115,7 @@ describe('PgBouncer in transaction pool mode', () => {
 
   it('PITFALL: accepts application_name, but statement_timeout as a startup parameter is silently dropped', async () => {
     // What our server's pool sends (orm-options: application_name + statement_timeout).
-    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0].statement_timeout;
+    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0]!.statement_timeout;
     const client = await connect({ connectionString: url, application_name: 'harness-app', statement_timeout: 1500 });
     const { rows } = await client.query('select current_setting($1) as app, current_setting($2) as timeout', [
       'application_name',
@@ -148,7 +148,7 @@ describe('PgBouncer in transaction pool mode', () => {
   it('PITFALL: a session-level SET does not follow its client across transactions, and leaks to others', async () => {
     const a = await connect(url);
     const b = await connect(url);
-    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0].statement_timeout;
+    const defaultTimeout = (await db.query<{ statement_timeout: string }>('show statement_timeout'))[0]!.statement_timeout;
 
     // Outside a transaction, the SET is a transaction of its own: the server connection that ran
     // it goes back to the pool right after, still carrying the setting.

@@ -70,8 +70,9 @@ interface DriverFailure {
 function* causeChain(error: unknown): Generator<DriverFailure> {
   let current = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-    yield current as DriverFailure;
-    current = (current as DriverFailure).cause;
+    const failure: DriverFailure = current;
+    yield failure;
+    current = failure.cause;
   }
 }
 

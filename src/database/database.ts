@@ -2,7 +2,7 @@ import { MikroORM, type EntityClass } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { checkDatabase } from './database-health';
-import { startEmbeddedPostgres } from './embedded/embedded-postgres';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded/embedded-postgres';
 import { createOrmOptions } from './orm-options';
 import { ConnectionPool } from './pool/connection-pool';
 import { ReplicaAwarePostgreSqlDriver, type ReplicaState } from './replicas/replica-aware-driver';
@@ -37,12 +37,12 @@ export interface Database {
  * Replicas are checked once before it returns, so reads use them from the first request.
  */
 export async function openDatabase(config: DatabaseConfig, entities: readonly EntityClass<object>[], logger: Logger): Promise<Database> {
-  const embedded = config.url ? undefined : await startEmbeddedPostgres(config.embedded, logger);
+  const { url, embedded } = await locateDatabase(config, logger);
   try {
-    const url = config.url ?? embedded!.url;
     const orm = await MikroORM.init(createOrmOptions({ ...config, url }, entities, logger));
-    const { replicaStates } = orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
-    const replicaMonitor = startReplicaMonitor(orm.em.getDriver() as ReplicaAwarePostgreSqlDriver, config.replicas, logger);
+    const driver = orm.em.getDriver() as ReplicaAwarePostgreSqlDriver;
+    const replicaStates = driver.replicaSet.map((replica) => replica.state);
+    const replicaMonitor = startReplicaMonitor(driver, config.replicas, logger);
     await replicaMonitor.ready();
     return {
       orm,
@@ -68,4 +68,11 @@ export async function openDatabase(config: DatabaseConfig, entities: readonly En
     await embedded?.stop();
     throw error;
   }
+}
+
+/** DATABASE_URL, or the embedded PostgreSQL this process starts when it is unset. */
+async function locateDatabase(config: DatabaseConfig, logger: Logger): Promise<{ url: string; embedded?: RunningEmbeddedPostgres }> {
+  if (config.url !== undefined) return { url: config.url };
+  const embedded = await startEmbeddedPostgres(config.embedded, logger);
+  return { url: embedded.url, embedded };
 }

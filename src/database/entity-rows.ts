@@ -23,10 +23,9 @@ interface Column {
  */
 export class EntityRows<T extends object> {
   readonly table: string;
+  /** By property name, in the entity's order. */
   private readonly columns = new Map<string, Column>();
   private readonly timestamps: string[] = [];
-  /** Select lists by the set of properties asked for: few distinct sets, each built once. */
-  private readonly selectLists = new Map<string, string>();
 
   private constructor(meta: EntityMetadata<T>) {
     this.table = meta.tableName;
@@ -46,7 +45,7 @@ export class EntityRows<T extends object> {
     let rows = EntityRows.byMetadata.get(meta) as EntityRows<T> | undefined;
     if (!rows) {
       rows = new EntityRows(meta);
-      EntityRows.byMetadata.set(meta, rows as EntityRows<object>);
+      EntityRows.byMetadata.set(meta, rows);
     }
     return rows;
   }
@@ -56,14 +55,10 @@ export class EntityRows<T extends object> {
    * are skipped: they are fields some resolver computes. Never empty.
    */
   selectList(properties: Iterable<string>, always: readonly string[] = []): string {
-    const wanted = [...new Set([...properties, ...always])].filter((name) => this.columns.has(name)).sort();
-    const key = wanted.join(',');
-    let list = this.selectLists.get(key);
-    if (list === undefined) {
-      list = (wanted.length > 0 ? wanted : [...this.columns.keys()].slice(0, 1)).map((name) => this.columns.get(name)!.selected).join(', ');
-      this.selectLists.set(key, list);
-    }
-    return list;
+    const wanted = new Set([...properties, ...always]);
+    const columns = [...this.columns].filter(([name]) => wanted.has(name)).map(([, column]) => column.selected);
+    // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
+    return columns.length > 0 ? columns.join(', ') : '1 as "exists"';
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../domain/domain-error';
  * failures into one BAD_USER_INPUT error that says precisely what is wrong, without echoing
  * the input object back the way type-graphql's default error does.
  */
-export const validateInput: ValidatorFn = async (argument) => {
+export const validateInput: ValidatorFn = async (argument: unknown) => {
   if (argument === null || typeof argument !== 'object') return;
   const failures = await validate(argument, {
     forbidUnknownValues: false,

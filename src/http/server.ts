@@ -35,8 +35,10 @@ export async function createHttpServer({
   context,
   readiness,
 }: HttpServerOptions): Promise<FastifyInstance> {
+  // Typed as Fastify's base logger, so that the instance is the plain FastifyInstance everyone expects.
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     // Fastify's two lines per request are off; GraphQL requests are logged once, with their outcome.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: bodyLimitBytes,

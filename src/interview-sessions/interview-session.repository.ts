@@ -1,5 +1,6 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { EntityRows, type PlainEntity } from '../database/entity-rows';
+import { onlyRow } from '../database/only-row';
 import { readWithRetry } from '../database/read-retry';
 import type { CursorPosition } from './cursor';
 import { InterviewSession } from './interview-session.entity';
@@ -59,10 +60,10 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
   countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
     const where = toWhere(filter);
     const sql = `select count(*)::int as count from ${this.rows.table} ${whereClause(where)}`;
-    return readWithRetry(this.getEntityManager(), async (connection) => {
-      const [row] = await connection.execute<{ count: number }[]>(sql, where.params);
-      return row!.count;
-    });
+    return readWithRetry(
+      this.getEntityManager(),
+      async (connection) => onlyRow(await connection.execute<{ count: number }[]>(sql, where.params)).count,
+    );
   }
 }
 

@@ -17,7 +17,8 @@ export function IsSessionText(): PropertyDecorator {
     rule(
       'sessionTextLength',
       (value) => {
-        const characters = [...value].length;
+        // Code points, as char_length counts them (a spread would split nothing else).
+        const characters = Array.from(value).length;
         return characters >= 1 && characters <= SESSION_TEXT_MAX_LENGTH;
       },
       `$property must be 1 to ${SESSION_TEXT_MAX_LENGTH} characters long`,

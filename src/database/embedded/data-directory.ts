@@ -83,8 +83,9 @@ export async function initialiseDataDir(
 async function assertUsableFolder(dataDir: string): Promise<void> {
   if (!existsSync(dataDir)) return;
   if (!statSync(dataDir).isDirectory()) throw new StartupError(`DATA_DIR ${dataDir} is a file, not a folder: set DATA_DIR to a folder.`);
-  const entries = await readdir(dataDir).catch((error: NodeJS.ErrnoException) => {
-    throw new StartupError(`DATA_DIR ${dataDir} cannot be read (${error.code}): fix its permissions, or set DATA_DIR to another folder.`);
+  const entries = await readdir(dataDir).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new StartupError(`DATA_DIR ${dataDir} cannot be read (${code}): fix its permissions, or set DATA_DIR to another folder.`);
   });
   if (entries.length > 0) {
     throw new StartupError(`DATA_DIR ${dataDir} is not empty and holds no PostgreSQL data: set DATA_DIR to a new or empty folder.`);
@@ -101,8 +102,9 @@ function run(command: string, args: string[], user: OsUser | undefined): Promise
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
+    const collect = (chunk: string) => (output += chunk);
+    child.stdout.setEncoding('utf8').on('data', collect);
+    child.stderr.setEncoding('utf8').on('data', collect);
     child.once('error', fail);
     child.once('close', (code) => (code === 0 ? done(output) : fail(new InitdbFailed(output))));
   });

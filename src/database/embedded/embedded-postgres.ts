@@ -36,11 +36,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions, lo
   const user = postgresOsUser();
   const binaries = await postgresBinaries(user, options.systemDir);
   const dataDir = embeddedDataDir(options, user);
-  if (binaries.copied) logger.info({ binaries: binaries.dir }, `PostgreSQL binaries run from a copy the OS user ${user!.name} can reach`);
-  if (options.dataDir === undefined && dataDir !== resolve(options.defaultDataDir ?? DEFAULT_DATA_DIR)) {
+  if (user && binaries.copied)
+    logger.info({ binaries: binaries.dir }, `PostgreSQL binaries run from a copy the OS user ${user.name} can reach`);
+  if (user && options.dataDir === undefined && dataDir !== resolve(options.defaultDataDir ?? DEFAULT_DATA_DIR)) {
     logger.info(
       { dataDir },
-      `the OS user ${user!.name} cannot reach the default data directory inside this folder: the data lives in ${dataDir}`,
+      `the OS user ${user.name} cannot reach the default data directory inside this folder: the data lives in ${dataDir}`,
     );
   }
 

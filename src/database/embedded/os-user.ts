@@ -32,15 +32,18 @@ function findUser(name: string): OsUser | undefined {
 }
 
 function createSystemUser(name: string): OsUser {
+  let failure = 'it is still missing afterwards';
   try {
     execFileSync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'pipe' });
   } catch (error) {
-    throw new StartupError(
-      `The embedded PostgreSQL cannot run as root and the OS user "${name}" does not exist; creating it failed ` +
-        `(${(error as Error).message.split('\n')[0]}). Create it (useradd --system ${name}), run as an ordinary user, or set DATABASE_URL.`,
-    );
+    failure = String(error instanceof Error ? error.message : error).split('\n')[0] ?? failure;
   }
-  return findUser(name)!;
+  const created = findUser(name);
+  if (created) return created;
+  throw new StartupError(
+    `The embedded PostgreSQL cannot run as root and the OS user "${name}" does not exist; creating it failed ` +
+      `(${failure}). Create it (useradd --system ${name}), run as an ordinary user, or set DATABASE_URL.`,
+  );
 }
 
 /**

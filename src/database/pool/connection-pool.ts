@@ -2,7 +2,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../observability/logger';
 import { discard, type PooledClient } from './connection-health';
 import { checkConnectionBudget, type BudgetOptions } from './pool-budget';
-import { warmUpPool } from './pool-warm-up';
 
 export interface PoolStats {
   used: number;
@@ -21,13 +20,18 @@ export interface PoolListener {
   destroyed?(reason: DestroyReason): void;
 }
 
-/** The tarn pool under knex, as far as this module reads it. */
+/** knex's client and the tarn pool under it, as far as this module uses them (knex types them `any`). */
+interface KnexClient {
+  pool: TarnPool;
+  acquireConnection(): Promise<PooledClient>;
+  releaseConnection(connection: PooledClient): Promise<void>;
+}
 interface TarnPool {
   numUsed(): number;
   numFree(): number;
   numPendingAcquires(): number;
   numPendingCreates(): number;
-  used: Array<{ resource: PooledClient }>;
+  used: { resource: PooledClient }[];
   on(event: string, listener: (...args: never[]) => void): void;
 }
 
@@ -41,6 +45,7 @@ type KnexResource = PooledClient & { __knex__disposed?: unknown; __knexLifetimeL
  * internals.
  */
 export class ConnectionPool {
+  private readonly knex: KnexClient;
   private readonly tarn: TarnPool;
 
   constructor(
@@ -48,7 +53,8 @@ export class ConnectionPool {
     /** DB_POOL_MAX. */
     readonly max: number,
   ) {
-    this.tarn = orm.em.getConnection().getKnex().client.pool as TarnPool;
+    this.knex = orm.em.getConnection().getKnex().client as KnexClient;
+    this.tarn = this.knex.pool;
   }
 
   stats(): PoolStats {
@@ -76,9 +82,16 @@ export class ConnectionPool {
     this.tarn.on('destroySuccess', (_eventId: number, resource: KnexResource) => listener.destroyed?.(destroyReason(resource)));
   }
 
-  /** Opens DB_POOL_MIN connections at start (tarn would open them only on demand). */
-  warmUp(size: number, logger: Logger): Promise<void> {
-    return warmUpPool(this.orm, size, logger);
+  /**
+   * tarn never closes connections below `min` but opens them only on demand. Opening `min` at
+   * start keeps the promise "at least DB_POOL_MIN connections open" from the first request on.
+   * A database that is down at start is not fatal: the pool fills once it is back.
+   */
+  async warmUp(size: number, logger: Logger): Promise<void> {
+    const attempts = await Promise.allSettled(Array.from({ length: size }, () => this.knex.acquireConnection()));
+    for (const attempt of attempts) if (attempt.status === 'fulfilled') await this.knex.releaseConnection(attempt.value);
+    const failure = attempts.find((attempt) => attempt.status === 'rejected');
+    if (failure) logger.warn({ err: failure.reason }, 'could not open the initial pool connections; the database is not reachable yet');
   }
 
   checkBudget(options: BudgetOptions, logger: Logger) {

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../observability/logger';
+import { onlyRow } from '../only-row';
 import { APPLICATION_NAME } from './pool-options';
 
 export interface ConnectionBudget {
@@ -37,8 +38,10 @@ export async function checkConnectionBudget(
   logger: Logger,
 ): Promise<ConnectionBudget | undefined> {
   try {
-    const [row] = await orm.em.getConnection().execute<Omit<ConnectionBudget, 'available' | 'needed'>[]>(BUDGET_SQL, [APPLICATION_NAME]);
-    const budget = { ...row!, available: row!.maxConnections - row!.reserved - row!.usedByOthers, needed: poolMax * expectedInstances };
+    const row = onlyRow(
+      await orm.em.getConnection().execute<Omit<ConnectionBudget, 'available' | 'needed'>[]>(BUDGET_SQL, [APPLICATION_NAME]),
+    );
+    const budget = { ...row, available: row.maxConnections - row.reserved - row.usedByOthers, needed: poolMax * expectedInstances };
     if (budget.needed > budget.available) {
       logger.warn(
         { ...budget, poolMax, expectedInstances },

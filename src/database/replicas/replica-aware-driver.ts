@@ -15,30 +15,28 @@ export interface ReplicaState {
  * replicas last seen up and caught up (see replica-monitor.ts), in turn, and to the primary when
  * there is none. Writes, and everything inside a transaction, stay on the primary as in MikroORM.
  */
+export interface Replica {
+  readonly connection: PostgreSqlConnection;
+  readonly state: ReplicaState;
+}
+
 export class ReplicaAwarePostgreSqlDriver extends PostgreSqlDriver {
-  readonly replicaStates: ReplicaState[] = this.replicas.map((_, index) => ({
-    name: `replica-${index + 1}`,
-    status: 'unknown',
-    lagSeconds: null,
+  readonly replicaSet: readonly Replica[] = this.replicas.map((connection, index) => ({
+    connection,
+    state: { name: `replica-${index + 1}`, status: 'unknown', lagSeconds: null },
   }));
   private turn = 0;
 
   override getConnection(type: ConnectionType = 'write'): PostgreSqlConnection {
     if (type === 'write') return this.connection;
-    const usable = this.replicas.filter((_, index) => this.replicaStates[index]!.status === 'ok');
-    if (usable.length === 0) return this.connection;
-    this.turn = (this.turn + 1) % usable.length;
-    return usable[this.turn]!;
-  }
-
-  replicaConnections(): readonly PostgreSqlConnection[] {
-    return this.replicas;
+    const usable = this.replicaSet.filter((replica) => replica.state.status === 'ok');
+    this.turn = (this.turn + 1) % Math.max(usable.length, 1);
+    return usable[this.turn]?.connection ?? this.connection;
   }
 
   /** A read just failed on this replica: stop sending reads there until the monitor sees it well. */
-  markReplicaDown(connection: object): ReplicaState | undefined {
-    const state = this.replicaStates[this.replicas.findIndex((replica) => replica === connection)];
-    if (state) state.status = 'down';
-    return state;
+  markReplicaDown(connection: object): void {
+    const replica = this.replicaSet.find((candidate) => candidate.connection === connection);
+    if (replica) replica.state.status = 'down';
   }
 }

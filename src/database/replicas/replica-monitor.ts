@@ -1,5 +1,6 @@
 import type { Logger } from '../../observability/logger';
-import type { ReplicaAwarePostgreSqlDriver, ReplicaState, ReplicaStatus } from './replica-aware-driver';
+import { onlyRow } from '../only-row';
+import type { Replica, ReplicaAwarePostgreSqlDriver, ReplicaState, ReplicaStatus } from './replica-aware-driver';
 
 export interface ReplicaMonitor {
   /** The first round of checks, so that reads use the replicas from the first request. */
@@ -27,17 +28,15 @@ end)::float8 as "lagSeconds"`;
  * states to route reads. Changes are logged once, when they happen.
  */
 export function startReplicaMonitor(driver: ReplicaAwarePostgreSqlDriver, options: ReplicaMonitorOptions, logger: Logger): ReplicaMonitor {
-  if (driver.replicaStates.length === 0) return { ready: async () => {}, stop: async () => {} };
-  const checkOne = async (index: number) => {
-    const state = driver.replicaStates[index]!;
-    const connection = driver.replicaConnections()[index]!;
+  if (driver.replicaSet.length === 0) return { ready: () => Promise.resolve(), stop: () => Promise.resolve() };
+  const checkOne = async ({ connection, state }: Replica) => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('no answer in time')), options.checkIntervalMs);
     });
     try {
-      const [row] = await Promise.race([connection.execute<{ lagSeconds: number }[]>(LAG_SQL), timeout]);
-      update(state, row!.lagSeconds > options.maxLagSeconds ? 'lagging' : 'ok', row!.lagSeconds, logger);
+      const { lagSeconds } = onlyRow(await Promise.race([connection.execute<{ lagSeconds: number }[]>(LAG_SQL), timeout]));
+      update(state, lagSeconds > options.maxLagSeconds ? 'lagging' : 'ok', lagSeconds, logger);
     } catch (error) {
       update(state, 'down', null, logger, error);
     } finally {
@@ -45,7 +44,7 @@ export function startReplicaMonitor(driver: ReplicaAwarePostgreSqlDriver, option
     }
   };
   const checkAll = async (): Promise<void> => {
-    await Promise.all(driver.replicaStates.map((_, index) => checkOne(index)));
+    await Promise.all(driver.replicaSet.map(checkOne));
   };
 
   // Rounds never overlap: the next is scheduled when the last one is done.
