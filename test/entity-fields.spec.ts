@@ -14,7 +14,8 @@ import { graphql } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * Every GraphQL field of every entity type is readable by every query that returns the type:
+ * Every GraphQL field of every entity type is readable by every query that returns the type
+ * (a lookup by id, a list, a connection's nodes and edges):
  * a field added to an entity (`@Field` + `@Property`) must come back from lookups, lists and
  * edges alike, not only from the mutations. Fields and queries are read from the schema, so a
  * new field or query is covered without touching this spec.
@@ -40,35 +41,44 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-/** A query that reaches the type: a lookup by id, or a connection (`nodes` and `edges { node }`). */
+/** A query that reaches the type: a lookup by id, a list, or a connection (`nodes` and `edges { node }`). */
 interface Reader {
   label: string;
   document: (selection: string, id: string) => string;
-  pick: (data: Record<string, any>) => unknown;
+  /** The stored row's entry in the answer. */
+  pick: (data: Record<string, any>, id: string) => unknown;
 }
+
+const withId = (id: string) => (entry: { id: string }) => entry.id === id;
 
 function readersOf(type: GraphQLObjectType): Reader[] {
   const readers: Reader[] = [];
   for (const field of Object.values(schema.getQueryType()!.getFields())) {
     const returned = getNamedType(field.type);
-    if (returned === type && field.args.some((arg) => arg.name === 'id')) {
+    const byId = field.args.some((arg) => arg.name === 'id');
+    if (returned === type && byId) {
       readers.push({
         label: `${field.name}(id)`,
         document: (selection, id) => `{ r: ${field.name}(id: "${id}") { ${selection} } }`,
         pick: (data) => data.r,
       });
-    }
-    if (isObjectType(returned) && isConnectionOf(returned, type)) {
+    } else if (returned === type) {
+      readers.push({
+        label: field.name,
+        document: (selection) => `{ r: ${field.name} { id ${selection} } }`,
+        pick: (data, id) => data.r.find(withId(id)),
+      });
+    } else if (isObjectType(returned) && isConnectionOf(returned, type)) {
       readers.push(
         {
           label: `${field.name} { nodes }`,
-          document: (selection) => `{ r: ${field.name}(first: 1) { nodes { ${selection} } } }`,
-          pick: (data) => data.r.nodes[0],
+          document: (selection) => `{ r: ${field.name} { nodes { id ${selection} } } }`,
+          pick: (data, id) => data.r.nodes.find(withId(id)),
         },
         {
           label: `${field.name} { edges { node } }`,
-          document: (selection) => `{ r: ${field.name}(first: 1) { edges { node { ${selection} } } } }`,
-          pick: (data) => data.r.edges[0].node,
+          document: (selection) => `{ r: ${field.name} { edges { node { id ${selection} } } } }`,
+          pick: (data, id) => data.r.edges.map((edge: { node: unknown }) => edge.node).find(withId(id)),
         },
       );
     }
@@ -119,7 +129,7 @@ describe.each(entities.map((entity) => [entity.name, entity] as const))('the ent
     for (const reader of readers) {
       const response = await graphql(app.url, reader.document(fields.map((field) => field.name).join(' '), String(stored.id)));
       expect([reader.label, response.body.errors]).toEqual([reader.label, undefined]);
-      expect([reader.label, reader.pick(response.body.data!)]).toEqual([reader.label, expected]);
+      expect([reader.label, reader.pick(response.body.data!, String(stored.id))]).toEqual([reader.label, expected]);
     }
   });
 });

@@ -54,11 +54,8 @@ export class InterviewSessionResolver {
     @Arg('input', () => CreateInterviewSessionInput) input: CreateInterviewSessionInput,
     @Ctx() { em }: Context,
   ): Promise<InterviewSession> {
-    const session = em.create(InterviewSession, {
-      title: input.title,
-      candidateName: input.candidateName,
-      scheduledAt: input.scheduledAt ?? null,
-    });
+    // Every field of the input is a column of the same name: a field added to both needs no edit here.
+    const session = em.create(InterviewSession, { ...input });
     await em.flush();
     return session;
   }
