@@ -38,7 +38,7 @@ export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
   http: { host: string; port: number; shutdownTimeoutMs: number; bodyLimitBytes: number };
-  graphql: { introspection: boolean; limits: QueryLimits };
+  graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
   database: DatabaseConfig;
 }
 
@@ -64,6 +64,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION,
+      executor: env.GRAPHQL_EXECUTOR,
       limits: {
         maxDepth: env.GRAPHQL_MAX_DEPTH,
         maxAliases: env.GRAPHQL_MAX_ALIASES,

@@ -8,6 +8,7 @@ import { requestObservabilityPlugin } from '../observability/request-observabili
 import type { Context } from './context';
 import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
+import { jitGateway } from './jit-executor';
 import { KnownOperationTypesRule } from './known-operation-types';
 import { parseOptions, queryLimitRules } from './query-limits';
 
@@ -22,7 +23,7 @@ export interface ApolloServerOptions {
 export function createApolloServer({ schema, config, logger, metrics }: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
   return new ApolloServer<Context>({
-    schema,
+    ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: false,
     // Production answers without "Did you mean …?" hints that map the schema for an attacker.

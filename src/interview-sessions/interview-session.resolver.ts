@@ -55,7 +55,7 @@ export class InterviewSessionResolver {
     @Ctx() { em }: Context,
   ): Promise<InterviewSession> {
     // Every field of the input is a column of the same name: a field added to both needs no edit here.
-    const session = em.create(InterviewSession, { ...input });
+    const session = em.create(InterviewSession, input);
     await em.flush();
     return session;
   }
