@@ -2,16 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { embeddedDatabaseUrl } from '../src/database/embedded/embedded-postgres';
-import {
-  makeTempFolder,
-  parentOf,
-  postgresProcessesOn,
-  postmasterPidOf,
-  removeTempFolder,
-  stopPostgresOn,
-} from './support/embedded-postgres-process';
 import { graphql } from './support/graphql-client';
-import { exitWithin, freePort, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, postmasterPidOf, stopPostgresOn } from './support/postmasters';
+import { parentOf } from './support/process-table';
+import { exitWithin, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 import { waitFor } from './support/wait-for';
 
 /**

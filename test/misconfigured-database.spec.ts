@@ -2,9 +2,10 @@ import { join } from 'node:path';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
-import { createClusterDatabase, startPrimary, writeOwnedFile, type PostgresCluster } from './support/postgres-cluster';
+import { startPrimary, type PostgresCluster } from './support/postgres-cluster';
+import { writeOwnedFile } from './support/temp-folders';
 import { startTestApp, type TestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -47,7 +48,7 @@ afterAll(() => cluster?.destroy());
 
 /** A database owned by `app`, with this API's tables unless `migrated` is false. */
 async function appDatabase({ migrated = true } = {}): Promise<TestDatabase> {
-  const db = await createClusterDatabase(cluster, `misconfigured_${++databaseCount}`);
+  const db = await createDatabaseOn(cluster.url, `misconfigured_${++databaseCount}`);
   await db.query('alter database ' + db.name + ' owner to app');
   await db.query('alter schema public owner to app');
   if (migrated) {

@@ -2,10 +2,12 @@ import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { chmod, cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expectOneLineStartupFailure } from './support/expectations';
-import { makeTempFolder, postgresProcessesOn, removeTempFolder, stopPostgresOn } from './support/embedded-postgres-process';
 import { graphql } from './support/graphql-client';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
 import { makePrivateClone, type PrivateClone } from './support/private-clone';
-import { exitWithin, freePort, killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { exitWithin, killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 
 /**
  * A user clones into root's home (mode 700, as in most container images) and runs `npm start`

@@ -1,21 +1,16 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
-import {
-  createDatabaseOn,
-  initDataDir,
-  makeTempFolder,
-  removeTempFolder,
-  startPostgres,
-  stopPostgresOn,
-  type PostgresServer,
-} from './support/embedded-postgres-process';
+import { initDataDir, startPostgres, type PostgresServer } from './support/embedded-postgres-process';
 import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
-import { describeOutput, freePort, killAllServers, startServer, type ServerProcess } from './support/server-process';
+import { freePort } from './support/ports';
+import { stopPostgresOn } from './support/postmasters';
+import { describeOutput, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { lockSessionsTable } from './support/table-lock';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 import { startTestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 /**

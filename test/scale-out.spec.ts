@@ -4,7 +4,6 @@ import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import {
-  createClusterDatabase,
   startPrimary,
   startReplica,
   waitForReplay,
@@ -12,7 +11,7 @@ import {
   type ReplicaCluster,
 } from './support/postgres-cluster';
 import { startTestApp, type TestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const CREATE = 'mutation ($title: String!) { createInterviewSession(input: { title: $title, candidateName: "c" }) { id } }';
@@ -59,7 +58,7 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await createClusterDatabase(primary, 'bounced');
+    db = await createDatabaseOn(primary.url, 'bounced');
     bouncer = await startPgBouncer({
       targetPort: primary.port,
       // Fail fast while the database is away, instead of holding clients for minutes.
@@ -128,7 +127,7 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await createClusterDatabase(primary, 'replicated');
+    db = await createDatabaseOn(primary.url, 'replicated');
     replica = await startReplica(primary);
   });
   afterAll(async () => {

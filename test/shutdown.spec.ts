@@ -1,14 +1,8 @@
 import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
 import { graphql } from './support/graphql-client';
-import {
-  connectOnce,
-  exitWithin,
-  graphqlOnce,
-  killAllServers,
-  startServer,
-  type ServerProcess,
-} from './support/server-process';
+import { connectOnce, graphqlOnce } from './support/fresh-connections';
+import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { lockSessionsTable } from './support/table-lock';
 import { startTestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';

@@ -3,9 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { initDataDir, makeTempFolder, postgresProcessesOn, removeTempFolder, stopPostgresOn } from './support/embedded-postgres-process';
+import { initDataDir } from './support/embedded-postgres-process';
 import { expectOneLineStartupFailure } from './support/expectations';
-import { freePort, killAllServers, spawnServer, startServer } from './support/server-process';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
+import { killAllServers, spawnServer, startServer } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 
 /**
  * Every start-up failure a user can cause ends the same way: exit code 1, one line on stderr that
