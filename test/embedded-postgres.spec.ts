@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { embeddedDatabaseUrl } from '../src/database/embedded/embedded-postgres';
+import { expectCleanExitOnSigterm } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { freePort } from './support/ports';
 import { postgresProcessesOn, postmasterPidOf, stopPostgresOn } from './support/postmasters';
 import { parentOf } from './support/process-table';
-import { exitWithin, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
 import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 import { waitFor } from './support/wait-for';
 
@@ -54,13 +55,7 @@ async function queryEmbedded<Row>(sql: string): Promise<Row[]> {
   }
 }
 
-async function stopWithSigterm(server: ServerProcess): Promise<number> {
-  const signalledAt = performance.now();
-  server.signal('SIGTERM');
-  const exit = await exitWithin(server, 10_000);
-  expect(exit).toEqual({ code: 0, signal: null });
-  return performance.now() - signalledAt;
-}
+const stopWithSigterm = (server: ServerProcess) => expectCleanExitOnSigterm(server, 10_000);
 
 describe('when the server starts with no DATABASE_URL', () => {
   it('starts its own PostgreSQL, applies the migrations, serves GraphQL, and stops that PostgreSQL on SIGTERM', async () => {
@@ -130,9 +125,7 @@ describe('when SIGTERM arrives while the server is still starting', () => {
   it('finishes starting, then stops in order: exit 0 and no PostgreSQL left behind', async () => {
     const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
     await server.waitForLog((line) => /embedded PostgreSQL/.test(line.msg) || /initialising/.test(line.msg), 'the embedded PostgreSQL starting', 30_000);
-    server.signal('SIGTERM');
-
-    expect(await exitWithin(server, 30_000)).toEqual({ code: 0, signal: null });
+    await expectCleanExitOnSigterm(server, 30_000);
     expect(server.logs().map((line) => line.msg)).toEqual(
       expect.arrayContaining(['stop requested during start-up: stopping once started', 'embedded PostgreSQL stopped', 'stopped']),
     );

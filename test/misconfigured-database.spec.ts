@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { health } from './support/health';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import { startPrimary, type PostgresCluster } from './support/postgres-cluster';
 import { writeOwnedFile } from './support/temp-folders';
-import { startTestApp, type TestApp } from './support/test-app';
+import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
 import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -52,9 +53,7 @@ async function appDatabase({ migrated = true } = {}): Promise<TestDatabase> {
   await db.query('alter database ' + db.name + ' owner to app');
   await db.query('alter schema public owner to app');
   if (migrated) {
-    const migrator = await startTestApp({}, { db: { ...db, url: urlAs('app', PASSWORD, db.name) } });
-    await migrator.database.orm.migrator.up();
-    await migrator.stop();
+    await migrateDatabase({ ...db, url: urlAs('app', PASSWORD, db.name) });
   }
   return db;
 }
@@ -64,11 +63,6 @@ function urlAs(user: string, password: string | undefined, database: string): st
   url.username = user;
   url.password = password ?? '';
   return url.toString();
-}
-
-async function readiness(app: TestApp): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${app.url}/health/ready`);
-  return { status: response.status, body: await response.json() };
 }
 
 /**
@@ -85,7 +79,7 @@ async function expectMisconfigured(url: string, db: TestDatabase, reason: RegExp
   expect(explained).toHaveLength(1);
   expect(explained[0]!.level).toBeGreaterThanOrEqual(40);
 
-  const ready = await readiness(app);
+  const ready = await health(app.url, '/health/ready');
   expect(ready.status).toBe(503);
   expect(ready.body.database.reason).toMatch(reason);
   expect(JSON.stringify(ready.body)).not.toContain(PASSWORD);
@@ -93,7 +87,7 @@ async function expectMisconfigured(url: string, db: TestDatabase, reason: RegExp
 
   await fix();
   const healed = app;
-  await waitFor(async () => (await readiness(healed)).status === 200, 'readiness to turn 200 once fixed');
+  await waitFor(async () => (await health(healed.url, '/health/ready')).status === 200, 'readiness to turn 200 once fixed');
   expectOk(await graphql(app.url, LIST));
 }
 
@@ -153,6 +147,6 @@ describe('when the database is merely unreachable', () => {
     const startLines = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
     expect(startLines).toContainEqual(expect.objectContaining({ level: 40, msg: 'the database is not reachable yet: requests get 503 until it is' }));
     expect(startLines.filter((line) => /misconfigured/.test(line.msg))).toEqual([]);
-    expect((await readiness(app)).body.database.reason).toBe('database unreachable');
+    expect((await health(app.url, '/health/ready')).body.database.reason).toBe('database unreachable');
   });
 });

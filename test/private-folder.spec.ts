@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { chmod, cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { expectOneLineStartupFailure } from './support/expectations';
+import { expectCleanExitOnSigterm, expectOneLineStartupFailure } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { freePort } from './support/ports';
 import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
 import { makePrivateClone, type PrivateClone } from './support/private-clone';
-import { exitWithin, killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
 import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 
 /**
@@ -49,10 +49,7 @@ const dataDirs = () => readdirSync(systemDir).filter((entry) => entry.startsWith
 const startFromClone = (extra: Record<string, string> = {}) => startServer({ ...env, ...extra }, 60_000, { cwd: clone.dir });
 const clean = () => runNpmScript('embedded:clean', env, { cwd: clone.dir });
 
-async function stop(server: ServerProcess): Promise<void> {
-  server.signal('SIGTERM');
-  expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
-}
+const stop = (server: ServerProcess) => expectCleanExitOnSigterm(server, 15_000);
 
 describe('when the clone sits in a folder the OS user postgres cannot enter', () => {
   it('npm start serves from a copy of the binaries and a data folder in EMBEDDED_PG_SYSTEM_DIR, found again at the next start', async () => {

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/orm-options';
 import { graphql } from './support/graphql-client';
 import { connectOnce, graphqlOnce } from './support/fresh-connections';
 import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
-import { lockSessionsTable } from './support/table-lock';
-import { startTestApp } from './support/test-app';
+import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
+import { migrateDatabase } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -16,17 +15,13 @@ import { waitFor } from './support/wait-for';
 const LIST = '{ interviewSessions(first: 5) { nodes { id } } }';
 
 let db: TestDatabase;
-let blocker: Client | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
-  await migrator.database.orm.migrator.up();
-  await migrator.stop();
+  await migrateDatabase(db);
 });
 afterEach(async () => {
-  await blocker?.end().catch(() => undefined); // its transaction rolls back: the lock goes
-  blocker = undefined;
+  await releaseTableLocks();
   await killAllServers();
 });
 afterAll(async () => {
@@ -45,10 +40,7 @@ const startApiServer = (env: Record<string, string> = {}) =>
   });
 
 /** Another session takes an ACCESS EXCLUSIVE lock on the table: every query on it waits. */
-async function lockTheTable(): Promise<Client> {
-  blocker = await lockSessionsTable(db.url);
-  return blocker;
-}
+const lockTheTable = () => lockSessionsTable(db.url);
 
 /** Backends of the server on the test database, as PostgreSQL sees them. */
 const serverBackends = () =>
@@ -66,7 +58,6 @@ function settled<T>(request: Promise<T>) {
     (error: Error) => ({ response: undefined, error }),
   );
 }
-
 
 /** A fetch to /health/live: 'answered <status>', or the connection error that stopped it. */
 async function fetchLive(url: string): Promise<string> {

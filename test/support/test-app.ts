@@ -50,3 +50,12 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   }
 }
 
+/** Applies the migrations to `db` with a server started for that alone (keeping no idle connection), then stopped. */
+export async function migrateDatabase(db: TestDatabase): Promise<void> {
+  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
+  try {
+    await migrator.database.orm.migrator.up();
+  } finally {
+    await migrator.stop();
+  }
+}
