@@ -7,7 +7,10 @@ const ROOT = join(__dirname, '..');
 const VARIABLES = Object.keys(environmentDescriptions);
 /** Defaults as documented: a variable that is unset by default (or an empty list) has none. */
 const DEFAULTS = Object.fromEntries(
-  Object.entries(environmentSchema.parse({})).map(([name, value]) => [name, Array.isArray(value) && value.length === 0 ? undefined : value]),
+  Object.entries(environmentSchema.parse({})).map(([name, value]) => [
+    name,
+    Array.isArray(value) && value.length === 0 ? undefined : value,
+  ]),
 ) as Record<string, unknown>;
 
 describe('configuration from the environment', () => {

@@ -2,16 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { embeddedDatabaseUrl } from '../src/database/embedded/embedded-postgres';
-import {
-  makeTempFolder,
-  parentOf,
-  postgresProcessesOn,
-  postmasterPidOf,
-  removeTempFolder,
-  stopPostgresOn,
-} from './support/embedded-postgres-process';
+import { expectCleanExitOnSigterm } from './support/expectations';
 import { graphql } from './support/graphql-client';
-import { exitWithin, freePort, killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, postmasterPidOf, stopPostgresOn } from './support/postmasters';
+import { parentOf } from './support/process-table';
+import { killAllServers, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -58,13 +55,7 @@ async function queryEmbedded<Row>(sql: string): Promise<Row[]> {
   }
 }
 
-async function stopWithSigterm(server: ServerProcess): Promise<number> {
-  const signalledAt = performance.now();
-  server.signal('SIGTERM');
-  const exit = await exitWithin(server, 10_000);
-  expect(exit).toEqual({ code: 0, signal: null });
-  return performance.now() - signalledAt;
-}
+const stopWithSigterm = (server: ServerProcess) => expectCleanExitOnSigterm(server, 10_000);
 
 describe('when the server starts with no DATABASE_URL', () => {
   it('starts its own PostgreSQL, applies the migrations, serves GraphQL, and stops that PostgreSQL on SIGTERM', async () => {
@@ -133,10 +124,12 @@ describe('when a server was killed with SIGKILL', () => {
 describe('when SIGTERM arrives while the server is still starting', () => {
   it('finishes starting, then stops in order: exit 0 and no PostgreSQL left behind', async () => {
     const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
-    await server.waitForLog((line) => /embedded PostgreSQL/.test(line.msg) || /initialising/.test(line.msg), 'the embedded PostgreSQL starting', 30_000);
-    server.signal('SIGTERM');
-
-    expect(await exitWithin(server, 30_000)).toEqual({ code: 0, signal: null });
+    await server.waitForLog(
+      (line) => /embedded PostgreSQL/.test(line.msg) || /initialising/.test(line.msg),
+      'the embedded PostgreSQL starting',
+      30_000,
+    );
+    await expectCleanExitOnSigterm(server, 30_000);
     expect(server.logs().map((line) => line.msg)).toEqual(
       expect.arrayContaining(['stop requested during start-up: stopping once started', 'embedded PostgreSQL stopped', 'stopped']),
     );

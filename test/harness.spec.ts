@@ -1,7 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import {
-  createClusterDatabase,
   measureReplicaLag,
   startPrimary,
   startReplica,
@@ -9,7 +8,8 @@ import {
   type PostgresCluster,
   type ReplicaCluster,
 } from './support/postgres-cluster';
-import type { TestDatabase } from './support/test-database';
+import { processExists } from './support/process-table';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 
 /**
  * Proves the harnesses later specs rely on: a real PgBouncer in transaction pool mode in front
@@ -32,16 +32,6 @@ afterEach(async () => {
   openClients.clear();
 });
 
-/** True while a process with this pid exists (our children are reaped, so no zombies linger). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('PgBouncer in transaction pool mode', () => {
   let target: PostgresCluster;
   let db: TestDatabase;
@@ -51,7 +41,7 @@ describe('PgBouncer in transaction pool mode', () => {
   beforeAll(async () => {
     // A cluster of the test's own, with trust auth: PgBouncer here knows no passwords.
     target = await startPrimary();
-    db = await createClusterDatabase(target, 'bounced');
+    db = await createDatabaseOn(target.url, 'bounced');
     bouncer = await startPgBouncer({ targetPort: target.port });
     url = bouncer.urlFor(db.url);
   });
@@ -211,7 +201,9 @@ describe('PostgreSQL primary with a streaming hot standby', () => {
     const client = await connect(replica.url());
     expect((await client.query('select pg_is_in_recovery() as recovery')).rows).toEqual([{ recovery: true }]);
     // The primary's walsender for it, streaming.
-    const senders = await primary.query<{ application_name: string; state: string }>('select application_name, state from pg_stat_replication');
+    const senders = await primary.query<{ application_name: string; state: string }>(
+      'select application_name, state from pg_stat_replication',
+    );
     expect(senders).toEqual([{ application_name: replica.name, state: 'streaming' }]);
     expect(await primary.processes()).toContain(primary.pid());
     expect(await replica.processes()).toContain(replica.pid());

@@ -32,8 +32,7 @@ const tables = async () =>
   (await db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' order by 1`)).map(
     (row) => row.tablename,
   );
-const applied = async () =>
-  (await db.query<{ name: string }>(`select name from mikro_orm_migrations order by id`)).map((row) => row.name);
+const applied = async () => (await db.query<{ name: string }>(`select name from mikro_orm_migrations order by id`)).map((row) => row.name);
 
 describe('migrations, through `npx mikro-orm`', () => {
   it('go up, down one, down to zero and up again, leaving the schema exactly as the entities describe it', async () => {

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { health } from './support/health';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
-import { createClusterDatabase, startPrimary, writeOwnedFile, type PostgresCluster } from './support/postgres-cluster';
-import { startTestApp, type TestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { startPrimary, type PostgresCluster } from './support/postgres-cluster';
+import { writeOwnedFile } from './support/temp-folders';
+import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -47,13 +49,11 @@ afterAll(() => cluster?.destroy());
 
 /** A database owned by `app`, with this API's tables unless `migrated` is false. */
 async function appDatabase({ migrated = true } = {}): Promise<TestDatabase> {
-  const db = await createClusterDatabase(cluster, `misconfigured_${++databaseCount}`);
+  const db = await createDatabaseOn(cluster.url, `misconfigured_${++databaseCount}`);
   await db.query('alter database ' + db.name + ' owner to app');
   await db.query('alter schema public owner to app');
   if (migrated) {
-    const migrator = await startTestApp({}, { db: { ...db, url: urlAs('app', PASSWORD, db.name) } });
-    await migrator.database.orm.migrator.up();
-    await migrator.stop();
+    await migrateDatabase({ ...db, url: urlAs('app', PASSWORD, db.name) });
   }
   return db;
 }
@@ -65,17 +65,18 @@ function urlAs(user: string, password: string | undefined, database: string): st
   return url.toString();
 }
 
-async function readiness(app: TestApp): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${app.url}/health/ready`);
-  return { status: response.status, body: await response.json() };
-}
-
 /**
  * Starts the server on `url`, then checks everything a misconfiguration promises: the one start
  * line (its level and reason), readiness 503 with that reason, queries 503; then `fix` and the
  * server serves again, without a restart.
  */
-async function expectMisconfigured(url: string, db: TestDatabase, reason: RegExp, fix: () => Promise<void>, env: Record<string, string> = {}) {
+async function expectMisconfigured(
+  url: string,
+  db: TestDatabase,
+  reason: RegExp,
+  fix: () => Promise<void>,
+  env: Record<string, string> = {},
+) {
   const lines: string[] = [];
   app = await startTestApp({ DATABASE_URL: url, ...env }, { db, logLines: lines });
 
@@ -84,7 +85,7 @@ async function expectMisconfigured(url: string, db: TestDatabase, reason: RegExp
   expect(explained).toHaveLength(1);
   expect(explained[0]!.level).toBeGreaterThanOrEqual(40);
 
-  const ready = await readiness(app);
+  const ready = await health(app.url, '/health/ready');
   expect(ready.status).toBe(503);
   expect(ready.body.database.reason).toMatch(reason);
   expect(JSON.stringify(ready.body)).not.toContain(PASSWORD);
@@ -92,16 +93,21 @@ async function expectMisconfigured(url: string, db: TestDatabase, reason: RegExp
 
   await fix();
   const healed = app;
-  await waitFor(async () => (await readiness(healed)).status === 200, 'readiness to turn 200 once fixed');
+  await waitFor(async () => (await health(healed.url, '/health/ready')).status === 200, 'readiness to turn 200 once fixed');
   expectOk(await graphql(app.url, LIST));
 }
 
 describe('when the database refuses this server for a reason that will not heal by waiting', () => {
   it('wrong password (28P01): names the password in DATABASE_URL; serves once the password matches', async () => {
     const db = await appDatabase();
-    await expectMisconfigured(urlAs('app', 'a-wrong-one', db.name), db, /refused the password: check the password in DATABASE_URL/, async () => {
-      await cluster.query(`alter role app password 'a-wrong-one'`);
-    });
+    await expectMisconfigured(
+      urlAs('app', 'a-wrong-one', db.name),
+      db,
+      /refused the password: check the password in DATABASE_URL/,
+      async () => {
+        await cluster.query(`alter role app password 'a-wrong-one'`);
+      },
+    );
     await cluster.query(`alter role app password '${PASSWORD}'`);
   });
 
@@ -150,8 +156,10 @@ describe('when the database is merely unreachable', () => {
     await stopped.destroy();
     app = await startTestApp({ DATABASE_URL: unreachable }, { db, logLines: lines });
     const startLines = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(startLines).toContainEqual(expect.objectContaining({ level: 40, msg: 'the database is not reachable yet: requests get 503 until it is' }));
+    expect(startLines).toContainEqual(
+      expect.objectContaining({ level: 40, msg: 'the database is not reachable yet: requests get 503 until it is' }),
+    );
     expect(startLines.filter((line) => /misconfigured/.test(line.msg))).toEqual([]);
-    expect((await readiness(app)).body.database.reason).toBe('database unreachable');
+    expect((await health(app.url, '/health/ready')).body.database.reason).toBe('database unreachable');
   });
 });

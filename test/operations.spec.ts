@@ -44,7 +44,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
   });
 
-  it('counts destroyed connections by reason, and logs the driver\'s own warning through the same logger', async () => {
+  it("counts destroyed connections by reason, and logs the driver's own warning through the same logger", async () => {
     const lines: string[] = [];
     app = await startTestApp({ DB_POOL_MIN: '2' }, { logLines: lines });
     await app.db.query(
@@ -166,9 +166,12 @@ describe('limits on what a request may ask', () => {
   });
 
   it('refuses a mutation whose Accept no response satisfies, before running it', async () => {
-    const response = await post(JSON.stringify({ query: 'mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id } }' }), {
-      accept: 'text/html',
-    });
+    const response = await post(
+      JSON.stringify({ query: 'mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id } }' }),
+      {
+        accept: 'text/html',
+      },
+    );
     expect(response.status).toBe(406);
     expect(await response.json()).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'NOT_ACCEPTABLE' } })] });
     expect(await app!.db.query('select id from interview_session')).toEqual([]);
@@ -177,7 +180,12 @@ describe('limits on what a request may ask', () => {
   it.each([
     // 200 for the persisted query: Apollo's convention, so that APQ clients fall back to sending the query.
     ['a subscription', { query: 'subscription { interviewSessions { totalCount } }' }, 400, 'GRAPHQL_VALIDATION_FAILED'],
-    ['a persisted query', { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } }, 200, 'PERSISTED_QUERY_NOT_SUPPORTED'],
+    [
+      'a persisted query',
+      { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } },
+      200,
+      'PERSISTED_QUERY_NOT_SUPPORTED',
+    ],
   ])('answers %s, which this API does not offer, with a client error', async (_case, body, status, code) => {
     const response = await post(JSON.stringify(body));
     expect(response.status).toBe(status);
@@ -186,9 +194,15 @@ describe('limits on what a request may ask', () => {
 
   it('answers a malformed URL and oversized headers with GraphQL-shaped errors', async () => {
     const malformed = await fetch(`${app!.url}/graphql%zz`);
-    expect([malformed.status, await malformed.json()]).toEqual([400, { errors: [expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } })] }]);
+    expect([malformed.status, await malformed.json()]).toEqual([
+      400,
+      { errors: [expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } })] },
+    ]);
     const huge = await fetch(`${app!.url}/graphql?query=${'x'.repeat(20_000)}`);
-    expect([huge.status, await huge.json()]).toEqual([431, { errors: [expect.objectContaining({ extensions: { code: 'REQUEST_TOO_LARGE' } })] }]);
+    expect([huge.status, await huge.json()]).toEqual([
+      431,
+      { errors: [expect.objectContaining({ extensions: { code: 'REQUEST_TOO_LARGE' } })] },
+    ]);
   });
 
   it('accepts every legitimate query of this API, the largest page included', async () => {

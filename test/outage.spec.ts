@@ -1,9 +1,10 @@
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { health } from './support/health';
 import { lockSessionsTable } from './support/table-lock';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { startTestApp, type TestApp } from './support/test-app';
+import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -17,9 +18,7 @@ let app: TestApp | undefined;
 beforeAll(async () => {
   db = await createTestDatabase();
   // Migrate once, directly; every server below reaches this database through the proxy.
-  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
-  await migrator.database.orm.migrator.up();
-  await migrator.stop();
+  await migrateDatabase(db);
   const target = new URL(db.url);
   proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
 });
@@ -36,14 +35,6 @@ afterAll(async () => {
 const startServer = async (env: Record<string, string> = {}) => {
   app = await startTestApp(env, { db, proxy });
   return app;
-};
-
-
-
-
-const health = async (path: string) => {
-  const response = await fetch(`${app!.url}${path}`);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
 };
 
 /** Kills the server's pooled connections at the database, as a restart or failover would. */
@@ -65,22 +56,22 @@ describe('when the database refuses connections', () => {
       expect(ms).toBeLessThan(1_000);
     }
     expect(await graphql(app!.url, '{ __typename }')).toMatchObject({ status: 200, body: { data: { __typename: 'Query' } } });
-    expect(await health('/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(await health('/health/ready')).toMatchObject({
+    expect(await health(app!.url, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await health(app!.url, '/health/ready')).toMatchObject({
       status: 503,
       body: { status: 'unavailable', database: { status: 'unavailable', reason: 'database unreachable' } },
     });
 
     await proxy.setMode('pass');
     expectOk(await graphql(app!.url, LIST));
-    expect(await health('/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await health(app!.url, '/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
   });
 
   it('starts anyway, says it is not ready, and serves once the database appears, without a restart', async () => {
     await proxy.setMode('refuse');
     await startServer();
 
-    expect((await health('/health/ready')).status).toBe(503);
+    expect((await health(app!.url, '/health/ready')).status).toBe(503);
     expectDatabaseUnavailable(await graphql(app!.url, LIST));
 
     await proxy.setMode('pass');
@@ -96,14 +87,12 @@ describe('when the database accepts connections and never answers', () => {
 
     await proxy.setMode('hang');
     proxy.cutAll();
-    const responses = await Promise.all(
-      [LIST, CREATE, LIST].map((query) => timed(() => graphql(app!.url, query))),
-    );
+    const responses = await Promise.all([LIST, CREATE, LIST].map((query) => timed(() => graphql(app!.url, query))));
     for (const { result, ms } of responses) {
       expectDatabaseUnavailable(result);
       expect(ms).toBeLessThan(5_000);
     }
-    const ready = await timed(() => health('/health/ready'));
+    const ready = await timed(() => health(app!.url, '/health/ready'));
     expect(ready.result.status).toBe(503);
     expect(ready.ms).toBeLessThan(1_500);
 
@@ -164,14 +153,20 @@ describe('when every connection is reset or killed at once', () => {
 
 describe('when the pool is exhausted', () => {
   it('answers 503 to the requests that wait past the acquire timeout, stays healthy, and leaks nothing', async () => {
-    await startServer({ DB_POOL_MIN: '1', DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '500', DB_STATEMENT_TIMEOUT_MS: '20000', DB_QUERY_TIMEOUT_MS: '20000' });
+    await startServer({
+      DB_POOL_MIN: '1',
+      DB_POOL_MAX: '2',
+      DB_POOL_ACQUIRE_TIMEOUT_MS: '500',
+      DB_STATEMENT_TIMEOUT_MS: '20000',
+      DB_QUERY_TIMEOUT_MS: '20000',
+    });
     const knexPool = app!.database.orm.em.getConnection().getKnex().client.pool;
     const blocker = await lockSessionsTable(db.url);
     try {
       const slow = Promise.all(Array.from({ length: 20 }, () => timed(() => graphql(app!.url, LIST))));
       // Every request that got no connection has given up once nothing waits for one any more.
       await waitFor(() => knexPool.numUsed() === 2 && knexPool.numPendingAcquires() === 0, 'the waiting requests to give up');
-      const live = await timed(() => health('/health/live'));
+      const live = await timed(() => health(app!.url, '/health/live'));
       expect(live.result.status).toBe(200);
       expect(live.ms).toBeLessThan(500);
       await blocker.query('commit');
@@ -179,10 +174,12 @@ describe('when the pool is exhausted', () => {
       const responses = await slow;
       const statuses = responses.map(({ result }) => result.status).sort();
       expect(statuses).toEqual([...Array(2).fill(200), ...Array(18).fill(503)]);
-      responses.filter(({ result }) => result.status === 503).forEach(({ result, ms }) => {
-        expectDatabaseUnavailable(result);
-        expect(ms).toBeLessThan(2_000);
-      });
+      responses
+        .filter(({ result }) => result.status === 503)
+        .forEach(({ result, ms }) => {
+          expectDatabaseUnavailable(result);
+          expect(ms).toBeLessThan(2_000);
+        });
     } finally {
       await blocker.end();
     }

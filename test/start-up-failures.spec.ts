@@ -3,9 +3,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { join } from 'node:path';
-import { initDataDir, makeTempFolder, postgresProcessesOn, removeTempFolder, stopPostgresOn } from './support/embedded-postgres-process';
+import { initDataDir } from './support/embedded-postgres-process';
 import { expectOneLineStartupFailure } from './support/expectations';
-import { freePort, killAllServers, spawnServer, startServer } from './support/server-process';
+import { freePort } from './support/ports';
+import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
+import { killAllServers, spawnServer, startServer } from './support/server-process';
+import { makeTempFolder, removeTempFolder } from './support/temp-folders';
 
 /**
  * Every start-up failure a user can cause ends the same way: exit code 1, one line on stderr that
@@ -56,7 +59,9 @@ describe('when a port is taken by another program', () => {
     const squatter = await occupy(Number(env.EMBEDDED_PG_PORT));
     try {
       const line = await expectOneLineStartupFailure(spawnServer(env));
-      expect(line).toMatch(new RegExp(`^EMBEDDED_PG_PORT ${squatter.port} is already in use by another program\\. Set EMBEDDED_PG_PORT to a free port`));
+      expect(line).toMatch(
+        new RegExp(`^EMBEDDED_PG_PORT ${squatter.port} is already in use by another program\\. Set EMBEDDED_PG_PORT to a free port`),
+      );
       expect(await postgresProcessesOn(dataDir)).toEqual([]);
     } finally {
       await release(squatter);
@@ -71,7 +76,9 @@ describe('when the data directory cannot be used', () => {
     try {
       const [postmaster] = await postgresProcessesOn(dataDir);
       const line = await expectOneLineStartupFailure(spawnServer({ ...env, EMBEDDED_PG_PORT: String(await freePort()) }));
-      expect(line).toMatch(new RegExp(`^DATA_DIR ${dataDir} is in use by a running PostgreSQL \\(pid ${postmaster}, started by pid ${first.pid}\\)`));
+      expect(line).toMatch(
+        new RegExp(`^DATA_DIR ${dataDir} is in use by a running PostgreSQL \\(pid ${postmaster}, started by pid ${first.pid}\\)`),
+      );
       expect(await postgresProcessesOn(dataDir)).toEqual([postmaster]);
     } finally {
       await first.kill();
@@ -82,7 +89,9 @@ describe('when the data directory cannot be used', () => {
   it('is a file: one line saying DATA_DIR must be a folder', async () => {
     const { dataDir, env } = await embeddedSetting('a-file');
     await writeFile(dataDir, 'not a folder');
-    expect(await expectOneLineStartupFailure(spawnServer(env))).toBe(`DATA_DIR ${dataDir} is a file, not a folder: set DATA_DIR to a folder.`);
+    expect(await expectOneLineStartupFailure(spawnServer(env))).toBe(
+      `DATA_DIR ${dataDir} is a file, not a folder: set DATA_DIR to a folder.`,
+    );
   });
 
   it('holds other files and no PostgreSQL data: one line, and the files are left alone', async () => {
@@ -94,12 +103,16 @@ describe('when the data directory cannot be used', () => {
     expect(existsSync(join(dataDir, 'notes.txt'))).toBe(true);
   });
 
-  it('belongs to another user, so PostgreSQL cannot read it: one line with PostgreSQL\'s reason and the fix', async () => {
+  it("belongs to another user, so PostgreSQL cannot read it: one line with PostgreSQL's reason and the fix", async () => {
     const { dataDir, env } = await embeddedSetting('wrong-owner');
     await initDataDir(dataDir);
     execFileSync('chown', ['-R', 'root:root', dataDir]); // the postgres OS user may no longer read it
     const line = await expectOneLineStartupFailure(spawnServer(env));
-    expect(line).toMatch(new RegExp(`^The embedded PostgreSQL in ${dataDir} did not start: .*(wrong ownership|Permission denied).*\\. Give DATA_DIR back to the user PostgreSQL runs as`));
+    expect(line).toMatch(
+      new RegExp(
+        `^The embedded PostgreSQL in ${dataDir} did not start: .*(wrong ownership|Permission denied).*\\. Give DATA_DIR back to the user PostgreSQL runs as`,
+      ),
+    );
     expect(await postgresProcessesOn(dataDir)).toEqual([]);
   });
 });
@@ -118,7 +131,11 @@ describe('when the disk fills up while the data directory is initialised', () =>
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0755', 'tmpfs', mountPoint]);
     const dataDir = join(mountPoint, 'data');
     const line = await expectOneLineStartupFailure(spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()) }));
-    expect(line).toMatch(new RegExp(`^Initialising the embedded PostgreSQL in ${dataDir} failed: .*No space left on device.*\\. The disk is full \\(a new data directory needs about 50 MB\\)`));
+    expect(line).toMatch(
+      new RegExp(
+        `^Initialising the embedded PostgreSQL in ${dataDir} failed: .*No space left on device.*\\. The disk is full \\(a new data directory needs about 50 MB\\)`,
+      ),
+    );
   });
 });
 
@@ -144,7 +161,12 @@ describe('when a configuration value is invalid', () => {
   it.each([
     {
       variable: 'DB_POOL_MIN',
-      env: (port: number, neverCreated: string) => ({ DB_POOL_MIN: '30', DB_POOL_MAX: '5', DATA_DIR: neverCreated, EMBEDDED_PG_PORT: String(port) }),
+      env: (port: number, neverCreated: string) => ({
+        DB_POOL_MIN: '30',
+        DB_POOL_MAX: '5',
+        DATA_DIR: neverCreated,
+        EMBEDDED_PG_PORT: String(port),
+      }),
       given: '"30"',
     },
     {

@@ -22,6 +22,14 @@ export function expectDatabaseUnavailable(response: GraphQLResponse): void {
   expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|localhost|5432|select|ECONN|timeout|knex|postgres/i);
 }
 
+/** SIGTERM, then an orderly exit (code 0) within `withinMs`; returns how long the exit took. */
+export async function expectCleanExitOnSigterm(server: ServerProcess, withinMs: number): Promise<number> {
+  const signalledAt = performance.now();
+  server.signal('SIGTERM');
+  expect(await exitWithin(server, withinMs)).toEqual({ code: 0, signal: null });
+  return performance.now() - signalledAt;
+}
+
 /**
  * A start-up failure the user can fix, as the server must report it: exit code 1, exactly one
  * line on stderr, no stack trace. Returns that line.

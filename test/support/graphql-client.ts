@@ -15,7 +15,7 @@ export async function graphql<Data = any>(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>["body"] };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>['body'] };
 }
 
 /** The error codes of a response, for compact assertions. */

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, makeOwnedTempDir, removeOwnedTempDir, spawnOwned, writeOwnedFile, type OwnedProcess } from './postgres-cluster';
+import { spawnOwned, type OwnedProcess } from './owned-processes';
+import { PortTakenError, startOnFreePort } from './ports';
+import { makeOwnedTempDir, removeOwnedTempDir, writeOwnedFile } from './temp-folders';
+import { routedThrough } from './test-database';
 
 /**
  * A real PgBouncer owned by a test: its own pgbouncer.ini and auth file in a temp folder, a free
@@ -111,35 +114,44 @@ function renderIni(options: PgBouncerOptions, dir: string, port: number): string
   return `; written by test/support/pgbouncer.ts\n[databases]\n${lines(databases)}\n\n[pgbouncer]\n${lines(settings)}\n`;
 }
 
-async function launch(options: PgBouncerOptions, dir: string, timeoutMs: number): Promise<{ bouncer: OwnedProcess; port: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const ini = join(dir, 'pgbouncer.ini');
-    await writeOwnedFile(ini, renderIni(options, dir, port));
-    // Foreground (no -d): it logs to stderr and stays our child. Dies with us (SIGTERM) if we die.
-    const bouncer = spawnOwned(PGBOUNCER_BIN, [ini], 'SIGTERM');
-    try {
-      // "process up" comes once every listener is set up; requiring the TCP one as well.
-      await bouncer.waitForOutput(new RegExp(`listening on ${HOST.replace(/\./g, '\\.')}:${port}\\b[\\s\\S]*process up`), `PgBouncer to listen on ${HOST}:${port}`, timeoutMs);
-      return { bouncer, port };
-    } catch (error) {
-      await bouncer.stop('SIGKILL');
-      // freePort() lost a race with another process: try another port.
-      if (!/Address already in use/.test(bouncer.output()) || attempt >= 5) throw error;
-    }
+/** PgBouncer on `port`, once it listens there; PortTakenError when another process has the port. */
+async function launch(
+  options: PgBouncerOptions,
+  dir: string,
+  port: number,
+  timeoutMs: number,
+): Promise<{ bouncer: OwnedProcess; port: number }> {
+  const ini = join(dir, 'pgbouncer.ini');
+  await writeOwnedFile(ini, renderIni(options, dir, port));
+  // Foreground (no -d): it logs to stderr and stays our child. Dies with us (SIGTERM) if we die.
+  const bouncer = spawnOwned(PGBOUNCER_BIN, [ini], 'SIGTERM');
+  try {
+    // "process up" comes once every listener is set up; requiring the TCP one as well.
+    await bouncer.waitForOutput(
+      new RegExp(`listening on ${HOST.replace(/\./g, '\\.')}:${port}\\b[\\s\\S]*process up`),
+      `PgBouncer to listen on ${HOST}:${port}`,
+      timeoutMs,
+    );
+    return { bouncer, port };
+  } catch (error) {
+    await bouncer.stop('SIGKILL');
+    if (/Address already in use/.test(bouncer.output()))
+      throw new PortTakenError(`port ${port} is taken by another process:\n${bouncer.output()}`);
+    throw error;
   }
 }
 
 /** Starts PgBouncer and resolves once it listens on its port. */
 export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBouncer> {
-  if (!existsSync(PGBOUNCER_BIN)) throw new Error(`PgBouncer not found at ${PGBOUNCER_BIN}: apt-get install -y pgbouncer (or set TEST_PGBOUNCER_BIN)`);
+  if (!existsSync(PGBOUNCER_BIN))
+    throw new Error(`PgBouncer not found at ${PGBOUNCER_BIN}: apt-get install -y pgbouncer (or set TEST_PGBOUNCER_BIN)`);
   const dir = await makeOwnedTempDir('pgbouncer-');
   let bouncer: OwnedProcess;
   let port: number;
   try {
     const users = options.users ?? ['postgres'];
     await writeOwnedFile(join(dir, 'userlist.txt'), users.map((user) => `"${user.replace(/"/g, '""')}" ""\n`).join(''));
-    ({ bouncer, port } = await launch(options, dir, options.startTimeoutMs ?? 15_000));
+    ({ bouncer, port } = await startOnFreePort((free) => launch(options, dir, free, options.startTimeoutMs ?? 15_000)));
   } catch (error) {
     await removeOwnedTempDir(dir);
     throw error;
@@ -152,12 +164,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     port,
     configDir: dir,
     pid: bouncer.pid,
-    urlFor(databaseUrl) {
-      const url = new URL(databaseUrl);
-      url.hostname = HOST;
-      url.port = String(port);
-      return url.toString();
-    },
+    urlFor: (databaseUrl) => routedThrough(databaseUrl, { host: HOST, port }),
     async admin(command) {
       // The admin console speaks the simple query protocol only: no parameters.
       const client = new Client({ host: HOST, port, user: 'postgres', database: 'pgbouncer', connectionTimeoutMillis: 5_000 });

@@ -1,19 +1,21 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { onlyRow } from '../../src/database/only-row';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Client } from 'pg';
+import { runOwned, spawnOwned, type OwnedProcess } from './owned-processes';
+import { PortTakenError, startOnFreePort } from './ports';
+import { findProcesses, signalIfAlive } from './process-table';
+import { makeOwnedSubdir, makeOwnedTempDir, removeOwnedTempDir, writeOwnedFile } from './temp-folders';
 import { waitFor } from './wait-for';
-import type { TestDatabase } from './test-database';
 
 /**
  * Disposable PostgreSQL clusters owned by a test: a primary, and hot-standby replicas fed by
  * real streaming replication (pg_basebackup -R -X stream). They run the machine's PostgreSQL 15
  * binaries, as the OS user `postgres` when we are root, in the foreground as children of the
- * test process, on free ports, listening on 127.0.0.1 only, with their data and sockets in temp
- * folders of their own. Nothing here touches the machine's shared PostgreSQL.
+ * test process (support/owned-processes.ts: none outlives it), on free ports, listening on
+ * 127.0.0.1 only, with their data and sockets in temp folders of their own. Nothing here
+ * touches the machine's shared PostgreSQL.
  *
  *   const primary = await startPrimary();
  *   const replica = await startReplica(primary);
@@ -21,282 +23,10 @@ import type { TestDatabase } from './test-database';
  *     await replica.destroy();
  *     await primary.destroy();
  *   }
- *
- * No orphans, whatever happens to the test process: children are started through
- * `setpriv --pdeathsig`, so the kernel signals them when the process that started them dies
- * (even by SIGKILL); a normal exit without teardown SIGKILLs them and removes their folders.
- *
- * The lower-level helpers (freePort, makeOwnedTempDir, spawnOwned, runOwned) are exported for
- * the other harnesses (support/pgbouncer.ts).
  */
 
-export const PG_BIN = process.env.TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PG_BIN = process.env.TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const HOST = '127.0.0.1';
-const SETPRIV = '/usr/bin/setpriv';
-const CHILD_PATH = `${PG_BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
-
-// ---------------------------------------------------------------------------------------------
-// Ports, folders and processes owned by the test
-// ---------------------------------------------------------------------------------------------
-
-/** A TCP port on 127.0.0.1 that was free a moment ago (callers retry when they lose the race). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface UserIds {
-  uid: number;
-  gid: number;
-}
-
-let postgresIds: UserIds | undefined;
-
-/** The OS user children run as: `postgres` when we are root (PostgreSQL and PgBouncer refuse root), else ourselves. */
-function unprivilegedUser(): UserIds | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  if (!postgresIds) {
-    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-    postgresIds = { uid: id('-u'), gid: id('-g') };
-  }
-  return postgresIds;
-}
-
-const ownedDirs = new Set<string>();
-const liveProcesses = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-/** Last resort for a test process that exits without teardown: no process and no folder survive it. */
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of liveProcesses) child.kill('SIGKILL');
-    for (const dir of ownedDirs) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // best effort: a SIGKILLed server may still be going away
-      }
-    }
-  });
-}
-
-const DIR_PREFIX = 'harness-';
-const OWNER_FILE = '.owner-pid';
-let swept: Promise<void> | undefined;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * Removes the folders of harnesses whose test process died by SIGKILL (their children died with
- * it, through pdeathsig, but nothing could remove the folders): those whose owner pid is gone.
- * Folders of other live test processes (parallel jest workers) are left alone.
- */
-async function sweepStaleDirs(): Promise<void> {
-  const entries = await readdir(tmpdir()).catch(() => [] as string[]);
-  for (const entry of entries) {
-    if (!entry.startsWith(DIR_PREFIX)) continue;
-    const dir = join(tmpdir(), entry);
-    const owner = Number.parseInt(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => ''), 10);
-    if (Number.isInteger(owner) && owner !== process.pid && !isAlive(owner)) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-/**
- * A fresh temp folder (mode 0700, named `harness-<prefix>…`) owned by the unprivileged user, for
- * a child's data, sockets and config. Remove it with removeOwnedTempDir (the process exit hook
- * removes any left; the first call of a later test process removes those of a killed one).
- */
-export async function makeOwnedTempDir(prefix: string): Promise<string> {
-  installExitHook();
-  await (swept ??= sweepStaleDirs());
-  const dir = await mkdtemp(join(tmpdir(), `${DIR_PREFIX}${prefix}`));
-  ownedDirs.add(dir);
-  await writeFile(join(dir, OWNER_FILE), String(process.pid));
-  await chmod(dir, 0o700);
-  const ids = unprivilegedUser();
-  if (ids) await chown(dir, ids.uid, ids.gid);
-  return dir;
-}
-
-/** A folder inside an owned temp dir, owned by the unprivileged user too. */
-export async function makeOwnedSubdir(dir: string, mode = 0o700): Promise<string> {
-  await mkdir(dir, { mode });
-  await chmod(dir, mode);
-  const ids = unprivilegedUser();
-  if (ids) await chown(dir, ids.uid, ids.gid);
-  return dir;
-}
-
-/** Writes a file the unprivileged user owns and can read. */
-export async function writeOwnedFile(path: string, content: string, mode = 0o600): Promise<void> {
-  await writeFile(path, content, { mode });
-  const ids = unprivilegedUser();
-  if (ids) await chown(path, ids.uid, ids.gid);
-}
-
-export async function removeOwnedTempDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  ownedDirs.delete(dir);
-}
-
-export interface ExitStatus {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-/** A child process of the test, running as the unprivileged user. */
-export interface OwnedProcess {
-  readonly pid: number;
-  /** Settles (never rejects) once the process has exited and been reaped. */
-  readonly exited: Promise<ExitStatus>;
-  hasExited(): boolean;
-  /** Its stdout and stderr so far (the last 256 kB). */
-  output(): string;
-  /**
-   * Resolves once the output matches `pattern`; rejects, with the output, when the process exits
-   * first or `timeoutMs` passes. Event-driven: no polling.
-   */
-  waitForOutput(pattern: RegExp, what: string, timeoutMs: number): Promise<void>;
-  /** Sends `signal`, SIGKILL after `graceMs` if it is still there, and resolves once it has exited. */
-  stop(signal: NodeJS.Signals, graceMs?: number): Promise<ExitStatus>;
-}
-
-const OUTPUT_LIMIT = 256 * 1024;
-
-/**
- * Spawns `command` in the foreground as a child of this process, as the unprivileged user, with
- * a clean environment (no PG* variables of the caller leak in). `deathSignal` is what the kernel
- * sends it if this process dies without stopping it (setpriv --pdeathsig, set after the switch
- * of user, so it survives it).
- */
-export function spawnOwned(command: string, args: string[], deathSignal: NodeJS.Signals = 'SIGKILL'): OwnedProcess {
-  installExitHook();
-  const ids = unprivilegedUser();
-  const env = { PATH: CHILD_PATH, LANG: 'C', LC_ALL: 'C', ...(process.env.TZ && { TZ: process.env.TZ }) };
-  let child: ChildProcess;
-  if (existsSync(SETPRIV)) {
-    const user = ids ? [`--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--clear-groups'] : [];
-    // setpriv execs the command: the child's pid is the command's own (signals reach it directly).
-    child = spawn(SETPRIV, [...user, `--pdeathsig=${deathSignal.replace(/^SIG/, '')}`, '--', command, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  } else {
-    child = spawn(command, args, { ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  }
-  liveProcesses.add(child);
-
-  let output = '';
-  let exitStatus: ExitStatus | undefined;
-  const listeners = new Set<() => void>();
-  const onOutput = (chunk: string) => {
-    output += chunk;
-    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
-    for (const listener of listeners) listener();
-  };
-  // Always drain both pipes: a child blocked on a full stderr pipe would hang.
-  child.stdout!.setEncoding('utf8').on('data', onOutput);
-  child.stderr!.setEncoding('utf8').on('data', onOutput);
-
-  const exited = new Promise<ExitStatus>((resolve) => {
-    const done = (status: ExitStatus) => {
-      if (exitStatus) return;
-      exitStatus = status;
-      liveProcesses.delete(child);
-      for (const listener of listeners) listener();
-      resolve(status);
-    };
-    // 'close' (pipes drained, so output() is complete) follows 'exit' unless a grandchild that
-    // outlived it still holds the pipes (the orphaned backends of a SIGKILLed postmaster): wait
-    // for it, but only so long.
-    const closed = new Promise<void>((drained) => child.once('close', () => drained()));
-    child.once('exit', (code, signal) => {
-      let timer: NodeJS.Timeout | undefined;
-      const bound = new Promise<void>((later) => (timer = setTimeout(later, 2_000)));
-      void Promise.race([closed, bound]).then(() => {
-        clearTimeout(timer);
-        done({ code, signal });
-      });
-    });
-    child.once('error', (error) => {
-      onOutput(`\nspawn ${command} failed: ${error.message}\n`);
-      done({ code: null, signal: null });
-    });
-  });
-
-  return {
-    pid: child.pid ?? -1,
-    exited,
-    hasExited: () => exitStatus !== undefined,
-    output: () => output,
-
-    waitForOutput(pattern, what, timeoutMs) {
-      return new Promise<void>((resolve, reject) => {
-        const finish = (error?: Error) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          if (error) reject(error);
-          else resolve();
-        };
-        const check = () => {
-          if (pattern.test(output)) finish();
-          else if (exitStatus) finish(new Error(`${command} exited (${describeExit(exitStatus)}) before ${what}:\n${output}`));
-        };
-        const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what}:\n${output}`)), timeoutMs);
-        listeners.add(check);
-        check();
-      });
-    },
-
-    async stop(signal, graceMs = 10_000) {
-      if (exitStatus) return exitStatus;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
-}
-
-function describeExit(status: ExitStatus): string {
-  return status.signal ? `signal ${status.signal}` : `code ${status.code}`;
-}
-
-/** Runs a command to completion as the unprivileged user; rejects with its output unless it exits 0. */
-export async function runOwned(command: string, args: string[], timeoutMs = 60_000): Promise<string> {
-  const child = spawnOwned(command, args, 'SIGKILL');
-  const timer = setTimeout(() => void child.stop('SIGKILL'), timeoutMs);
-  try {
-    const status = await child.exited;
-    if (status.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${describeExit(status)}):\n${child.output()}`);
-    return child.output();
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Clusters
-// ---------------------------------------------------------------------------------------------
 
 export interface PostgresCluster {
   readonly role: 'primary' | 'replica';
@@ -419,13 +149,22 @@ async function makeLayout(prefix: string): Promise<Layout> {
   }
 }
 
-class PortTakenError extends Error {}
-
 /** Starts the postmaster in the foreground and resolves once it accepts connections. */
 async function launchPostmaster(layout: Layout, port: number, timeoutMs: number): Promise<OwnedProcess> {
   const postmaster = spawnOwned(
     join(PG_BIN, 'postgres'),
-    ['-D', layout.dataDir, '-p', String(port), '-k', layout.socketDir, '-c', `listen_addresses=${HOST}`, '-c', `cluster_name=${layout.name}`],
+    [
+      '-D',
+      layout.dataDir,
+      '-p',
+      String(port),
+      '-k',
+      layout.socketDir,
+      '-c',
+      `listen_addresses=${HOST}`,
+      '-c',
+      `cluster_name=${layout.name}`,
+    ],
     // If the test process dies without stopping it: fast shutdown.
     'SIGINT',
   );
@@ -439,34 +178,25 @@ async function launchPostmaster(layout: Layout, port: number, timeoutMs: number)
   }
 }
 
-/** Tries free ports until one binds: freePort() can lose a race with another process. */
-async function launchOnFreePort(layout: Layout, timeoutMs: number): Promise<{ postmaster: OwnedProcess; port: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      return { postmaster: await launchPostmaster(layout, port, timeoutMs), port };
-    } catch (error) {
-      if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
-    }
-  }
+/** The postmaster on a free port, trying another while the chosen one is taken. */
+function launchOnFreePort(layout: Layout, timeoutMs: number): Promise<{ postmaster: OwnedProcess; port: number }> {
+  return startOnFreePort(async (port) => ({ postmaster: await launchPostmaster(layout, port, timeoutMs), port }));
 }
 
-/** Live (not zombie) processes of cluster `name`: the postmaster by its arguments, the others by their titles. */
-async function processesOf(name: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (!cmdline.startsWith(`postgres: ${name}: `) && !cmdline.split('\0').includes(`cluster_name=${name}`)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state && state !== 'Z') pids.push(Number(entry));
-  }
-  return pids;
+/** Live processes of cluster `name`: the postmaster by its arguments, the others by their titles. */
+function processesOf(name: string): Promise<number[]> {
+  return findProcesses((argv) => argv[0]!.startsWith(`postgres: ${name}: `) || argv.includes(`cluster_name=${name}`));
 }
 
 async function queryOn<Row extends object>(port: number, database: string, sql: string, params?: unknown[]): Promise<Row[]> {
-  const client = new Client({ host: HOST, port, user: 'postgres', database, application_name: 'test-harness', connectionTimeoutMillis: 5_000 });
+  const client = new Client({
+    host: HOST,
+    port,
+    user: 'postgres',
+    database,
+    application_name: 'test-harness',
+    connectionTimeoutMillis: 5_000,
+  });
   await client.connect();
   try {
     return (await client.query<Row>(sql, params)).rows;
@@ -506,18 +236,13 @@ function makeCluster(role: 'primary' | 'replica', layout: Layout, port: number, 
       await settle();
       await postmaster.stop('SIGKILL');
       // Its children are orphans now; each exits as soon as it sees the postmaster gone.
-      await waitFor(async () => (await processesOf(layout.name)).length === 0, `the processes of ${layout.name} to exit after its postmaster was killed`).catch(
-        async (error) => {
-          for (const pid of await processesOf(layout.name)) {
-            try {
-              process.kill(pid, 'SIGKILL');
-            } catch {
-              // gone meanwhile
-            }
-          }
-          throw error;
-        },
-      );
+      await waitFor(
+        async () => (await processesOf(layout.name)).length === 0,
+        `the processes of ${layout.name} to exit after its postmaster was killed`,
+      ).catch(async (error) => {
+        for (const pid of await processesOf(layout.name)) signalIfAlive(pid, 'SIGKILL');
+        throw error;
+      });
     },
     async start() {
       if (destroyed) throw new Error(`the ${role} ${layout.name} was destroyed`);
@@ -604,7 +329,7 @@ export async function startReplica(primary: PostgresCluster, options: ClusterOpt
       async pauseReplay() {
         await cluster.query('select pg_wal_replay_pause()');
         await waitFor(
-          async () => (await cluster.query<{ state: string }>('select pg_get_wal_replay_pause_state() as state'))[0].state === 'paused',
+          async () => onlyRow(await cluster.query<{ state: string }>('select pg_get_wal_replay_pause_state() as state')).state === 'paused',
           `replay to pause on ${layout.name}`,
         );
       },
@@ -637,13 +362,15 @@ export interface ReplicaLag {
 
 /** How far `replica` is behind `primary` right now. Both must be running. */
 export async function measureReplicaLag(primary: PostgresCluster, replica: PostgresCluster): Promise<ReplicaLag> {
-  const [{ lsn: primaryLsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
-  const [row] = await replica.query<{ receive: string | null; replay: string | null; bytes: string | null; age_ms: number | null }>(
-    `select pg_last_wal_receive_lsn()::text as receive,
+  const { lsn: primaryLsn } = onlyRow(await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'));
+  const row = onlyRow(
+    await replica.query<{ receive: string | null; replay: string | null; bytes: string | null; age_ms: number | null }>(
+      `select pg_last_wal_receive_lsn()::text as receive,
             pg_last_wal_replay_lsn()::text as replay,
             greatest(pg_wal_lsn_diff($1::pg_lsn, pg_last_wal_replay_lsn()), 0)::text as bytes,
             (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::float8 as age_ms`,
-    [primaryLsn],
+      [primaryLsn],
+    ),
   );
   return {
     primaryLsn,
@@ -661,30 +388,23 @@ export async function measureReplicaLag(primary: PostgresCluster, replica: Postg
  * hanging. Returns the LSN waited for.
  */
 export async function waitForReplay(primary: PostgresCluster, replica: PostgresCluster, timeoutMs = 10_000): Promise<string> {
-  const [{ lsn }] = await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn');
+  const { lsn } = onlyRow(await primary.query<{ lsn: string }>('select pg_current_wal_lsn()::text as lsn'));
   const client = new Client({ connectionString: replica.url(), application_name: 'test-harness', connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined); // the replica stopping under us surfaces through the query
   await client.connect();
   try {
     await waitFor(
-      async () => (await client.query<{ done: boolean | null }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [lsn])).rows[0].done === true,
+      async () =>
+        (await client.query<{ done: boolean | null }>('select pg_last_wal_replay_lsn() >= $1::pg_lsn as done', [lsn])).rows[0]?.done ===
+        true,
       `the replica ${replica.name} to replay up to ${lsn}`,
       timeoutMs,
     ).catch(async (error: Error) => {
       const replayed = await client.query<{ lsn: string | null }>('select pg_last_wal_replay_lsn()::text as lsn').catch(() => undefined);
-      throw new Error(`${error.message} (replayed up to ${replayed?.rows[0].lsn ?? 'unknown'})`);
+      throw new Error(`${error.message} (replayed up to ${replayed?.rows[0]?.lsn ?? 'unknown'})`);
     });
     return lsn;
   } finally {
     await client.end();
   }
-}
-
-/**
- * A database on a test-owned cluster, shaped like the shared server's test databases (trust
- * auth, so PgBouncer and the server reach it without a password). Gone with the cluster.
- */
-export async function createClusterDatabase(cluster: PostgresCluster, name: string): Promise<TestDatabase> {
-  await cluster.query(`create database ${name}`);
-  return { name, url: cluster.url(name), query: (sql, params) => cluster.query(sql, params, name), drop: async () => {} };
 }

@@ -1,16 +1,16 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import net from 'node:net';
 import { resolve } from 'node:path';
 import { environmentDescriptions } from '../../src/config/environment';
+import { killAtExit } from './exit-cleanup';
+import type { ExitStatus } from './owned-processes';
 
 /**
  * The real server as a separate process, started the way `npm start` starts it:
  * `node -r ts-node/register/transpile-only src/main.ts` from the repository root.
  *
  * Every process started here is remembered until it has exited: `killAllServers()` (for an
- * afterEach) SIGKILLs whatever is left, and a process 'exit' hook does the same if jest's worker
- * goes away first, so a failing test never leaves a server running.
+ * afterEach) SIGKILLs whatever is left, and support/exit-cleanup.ts does the same if jest's
+ * worker goes away first, so a failing test never leaves a server running.
  */
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -22,17 +22,12 @@ export interface LogLine {
   [field: string]: unknown;
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 export interface ServerProcess {
   readonly pid: number;
   /** http://127.0.0.1:<port>, from the "Server listening at" log line (only after startServer). */
   readonly url: string;
   /** Resolves once the process has exited and its output is read. */
-  readonly exit: Promise<Exit>;
+  readonly exit: Promise<ExitStatus>;
   /** The exit code (null when a signal ended it). */
   readonly exitCode: Promise<number | null>;
   hasExited(): boolean;
@@ -44,14 +39,10 @@ export interface ServerProcess {
   waitForLog(matches: (line: LogLine) => boolean, what: string, timeoutMs?: number): Promise<LogLine>;
   signal(signal: NodeJS.Signals): void;
   /** SIGKILL, and wait for the exit. Safe to call when it already exited. */
-  kill(): Promise<Exit>;
+  kill(): Promise<ExitStatus>;
 }
 
 const running = new Set<ChildProcess>();
-
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /** The environment the server reads, without any of its variables inherited from this process. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
@@ -73,6 +64,7 @@ export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: Sp
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
+  killAtExit(child);
   let stdout = '';
   let stderr = '';
   let url = '';
@@ -104,7 +96,7 @@ export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: Sp
   const streamsClosed = Promise.all(
     [child.stdout!, child.stderr!].map((stream) => new Promise<void>((done) => stream.once('close', done))),
   );
-  const exit = new Promise<Exit>((resolveExit) => {
+  const exit = new Promise<ExitStatus>((resolveExit) => {
     child.once('exit', (code, signal) => {
       exited = true;
       running.delete(child);
@@ -167,8 +159,11 @@ export function runNpmScript(
   { cwd = REPO_ROOT }: SpawnOptions = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('npm', ['run', '--silent', script], { cwd, env: { ...cleanEnvironment(), ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'npm',
+      ['run', '--silent', script],
+      { cwd, env: { ...cleanEnvironment(), ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -204,74 +199,8 @@ export function describeOutput(server: ServerProcess): string {
   return `--- stdout (pid ${server.pid}) ---\n${server.stdout()}\n--- stderr ---\n${server.stderr()}`;
 }
 
-/** A port nothing listens on right now (the OS picks it; we release it at once). */
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((closed) => probe.close(closed));
-  return port;
-}
-
-/**
- * Opens a brand-new TCP connection (never a pooled keep-alive socket) to the server's port:
- * 'accepted', or the error code (ECONNREFUSED once nothing listens any more).
- */
-export function connectOnce(url: string, timeoutMs = 1_000): Promise<'accepted' | string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((done) => {
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    const finish = (result: string) => {
-      socket.destroy();
-      done(result);
-    };
-    socket.setTimeout(timeoutMs, () => finish('ETIMEDOUT'));
-    socket.once('connect', () => finish('accepted'));
-    socket.once('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
-  });
-}
-
-export interface PlainResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
-
-/**
- * A GraphQL POST on a connection of its own that the client does not keep alive
- * (`Connection: close`), unlike fetch(), whose pooled sockets stay open after the response.
- */
-export function graphqlOnce(url: string, query: string): Promise<PlainResponse> {
-  const payload = JSON.stringify({ query });
-  return new Promise((done, fail) => {
-    const request = http.request(
-      `${url}/graphql`,
-      {
-        method: 'POST',
-        agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), connection: 'close' },
-      },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => {
-          try {
-            done({ status: response.statusCode!, headers: response.headers, body: JSON.parse(text) });
-          } catch (error) {
-            fail(error);
-          }
-        });
-        response.on('error', fail);
-      },
-    );
-    request.on('error', fail);
-    request.end(payload);
-  });
-}
-
 /** Resolves with the exit, or rejects once `ms` have passed, with what the process printed. */
-export async function exitWithin(server: ServerProcess, ms: number): Promise<Exit> {
+export async function exitWithin(server: ServerProcess, ms: number): Promise<ExitStatus> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`the server did not exit within ${ms} ms\n${describeOutput(server)}`)), ms);

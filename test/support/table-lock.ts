@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 
+const held = new Set<Client>();
+
 /**
  * A session of the test's own holding `lock table interview_session` in a transaction: every
  * query of the server on that table waits, holding its pool connection, until `commit` (or
@@ -8,7 +10,14 @@ import { Client } from 'pg';
 export async function lockSessionsTable(databaseUrl: string): Promise<Client> {
   const blocker = new Client({ connectionString: databaseUrl, application_name: 'test-blocker' });
   await blocker.connect();
+  held.add(blocker);
+  blocker.once('end', () => held.delete(blocker));
   await blocker.query('begin');
   await blocker.query('lock table interview_session in access exclusive mode');
   return blocker;
+}
+
+/** Ends the blocking sessions a test left open (their transactions roll back: the locks go); for afterEach. */
+export async function releaseTableLocks(): Promise<void> {
+  await Promise.all([...held].map((blocker) => blocker.end().catch(() => undefined)));
 }

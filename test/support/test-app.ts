@@ -1,7 +1,7 @@
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { createTestDatabase, routedThrough, type TestDatabase } from './test-database';
 import type { TcpProxy } from './tcp-proxy';
 
 export interface TestApp extends App {
@@ -17,14 +17,6 @@ export interface TestAppOptions {
   logLines?: string[];
 }
 
-/** The database URL with its host and port replaced by the proxy's. */
-export function throughProxy(url: string, proxy: TcpProxy): string {
-  const routed = new URL(url);
-  routed.hostname = proxy.host;
-  routed.port = String(proxy.port);
-  return routed.toString();
-}
-
 /**
  * The real server, in this process, on a free port, over a migrated database (a fresh one
  * unless given). `env` overrides the environment the server would read (e.g. { DB_POOL_MAX: '3' }).
@@ -34,7 +26,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const ownsDatabase = !options.db;
   const dropOwnDatabase = () => (ownsDatabase ? db.drop() : Promise.resolve());
   try {
-    const url = options.proxy ? throughProxy(db.url, options.proxy) : db.url;
+    const url = options.proxy ? routedThrough(db.url, options.proxy) : db.url;
     const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, ...env });
     const logger = options.logLines
       ? createLogger('info', { destination: { write: (line: string) => void options.logLines!.push(line) } })
@@ -55,5 +47,15 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   } catch (error) {
     await dropOwnDatabase();
     throw error;
+  }
+}
+
+/** Applies the migrations to `db` with a server started for that alone (keeping no idle connection), then stopped. */
+export async function migrateDatabase(db: TestDatabase): Promise<void> {
+  const migrator = await startTestApp({ DB_POOL_MIN: '0' }, { db });
+  try {
+    await migrator.database.orm.migrator.up();
+  } finally {
+    await migrator.stop();
   }
 }

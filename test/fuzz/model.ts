@@ -1,0 +1,47 @@
+import { storedText } from './values/strings';
+
+/**
+ * The model: the rows the valid mutations created, in the status they must be in, as the
+ * database stores their text. Cases check the answers against it and update it; at the end the
+ * table must hold exactly these rows.
+ */
+
+export type Status = 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
+
+export const GRAPHQL_STATUS: Record<Status, string> = {
+  scheduled: 'SCHEDULED',
+  in_progress: 'IN_PROGRESS',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+};
+
+export interface Row {
+  status: Status;
+  title: string;
+  candidateName: string;
+}
+
+export class Model {
+  readonly rows = new Map<string, Row>();
+  readonly deletedIds: string[] = [];
+  /** Cursors the server issued, to be sent back later. */
+  readonly issuedCursors: string[] = [];
+
+  /** A session the server says it created: scheduled, its text as PostgreSQL stores it. */
+  created(session: { id: string; title: unknown; candidateName: unknown }): void {
+    this.rows.set(session.id, {
+      status: 'scheduled',
+      title: storedText(String(session.title)),
+      candidateName: storedText(String(session.candidateName)),
+    });
+  }
+
+  deleted(id: string): void {
+    this.rows.delete(id);
+    this.deletedIds.push(id);
+  }
+
+  count(status: Status): number {
+    return [...this.rows.values()].filter((row) => row.status === status).length;
+  }
+}
