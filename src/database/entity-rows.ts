@@ -1,5 +1,5 @@
 import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
-import { readWithRetry } from './read-retry';
+import { readRows } from './read-query';
 import { parseTimestamptz } from './timestamptz';
 
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
@@ -18,8 +18,7 @@ interface Column {
  * through the entity and the unit of work.
  *
  * The columns come from MikroORM's metadata: a property added to the entity is read by every
- * query with no other edit. Every read goes through readWithRetry (a healthy replica when there
- * is one; a replica or a connection that failed under it costs one retry, not an error).
+ * query with no other edit. Every read goes through readRows (read-query.ts).
  */
 export class EntityRows<T extends object> {
   readonly table: string;
@@ -63,7 +62,7 @@ export class EntityRows<T extends object> {
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */
   async read(em: EntityManager, sql: string, params: readonly unknown[]): Promise<PlainEntity<T>[]> {
-    const rows = await readWithRetry(em, (connection) => connection.execute<Record<string, unknown>[]>(sql, [...params]));
+    const rows = await readRows<Record<string, unknown>>(em, sql, params);
     for (const row of rows) {
       for (const name of this.timestamps) {
         const value = row[name];

@@ -1,7 +1,7 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { EntityRows, type PlainEntity } from '../database/entity-rows';
 import { onlyRow } from '../database/only-row';
-import { readWithRetry } from '../database/read-retry';
+import { readRows } from '../database/read-query';
 import type { CursorPosition } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
@@ -57,13 +57,10 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
     return { sessions: page.slice(0, first), hasNextPage: page.length > first };
   }
 
-  countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
+  async countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
     const where = toWhere(filter);
     const sql = `select count(*)::int as count from ${this.rows.table} ${whereClause(where)}`;
-    return readWithRetry(
-      this.getEntityManager(),
-      async (connection) => onlyRow(await connection.execute<{ count: number }[]>(sql, where.params)).count,
-    );
+    return onlyRow(await readRows<{ count: number }>(this.getEntityManager(), sql, where.params)).count;
   }
 }
 

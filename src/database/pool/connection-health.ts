@@ -7,6 +7,8 @@ export type PooledClient = Client & {
   lastKnownAliveAt?: number;
   /** Why this module dropped it, for the metrics. */
   discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost' | 'shutdown';
+  /** False behind PgBouncer in transaction mode: a prepared statement would not outlive its transaction there. */
+  preparedStatements?: boolean;
 };
 
 export interface ConnectionHealthOptions {
@@ -16,6 +18,9 @@ export interface ConnectionHealthOptions {
 }
 
 type QueryCallback = (error: Error | null, result?: unknown) => void;
+
+/** Each pooled client's own query(), before onCreate wrapped it. */
+const unwrappedQueries = new WeakMap<PooledClient, (config: unknown) => unknown>();
 
 /**
  * Keeps dead connections away from requests. Two hooks into the pool (knex → tarn):
@@ -45,13 +50,22 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
 
   const onCreate = (client: PooledClient): void => {
     markAlive(client);
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    // knex calls query(config, callback); the pre-ping below uses the promise form.
+    const query = client.query.bind(client) as (config: unknown, callback?: QueryCallback) => unknown;
+    unwrappedQueries.set(client, query);
+    const onFailure = (error: unknown) => {
+      if (error instanceof Error && error.message === 'Query read timeout') distrust(client, 'query_timeout');
+      else if (isConnectionLost(error)) distrust(client, 'connection_lost');
+    };
+    // knex calls query(config, callback); reads that skip knex use the promise form.
     client.query = ((config: unknown, callback?: QueryCallback) => {
-      if (typeof callback !== 'function') return query(config);
+      if (typeof callback !== 'function') {
+        return (query(config) as Promise<unknown>).catch((error: unknown) => {
+          onFailure(error);
+          throw error;
+        });
+      }
       return query(config, (error: Error | null, result?: unknown) => {
-        if (error?.message === 'Query read timeout') distrust(client, 'query_timeout');
-        else if (error && isConnectionLost(error)) distrust(client, 'connection_lost');
+        if (error) onFailure(error);
         callback(error, result);
       });
     }) as never;
@@ -70,7 +84,9 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     }
     try {
       // query_timeout per query: node-postgres honours it, its types list it for the client only.
-      await client.query({ text: 'select 1', query_timeout: prePingTimeoutMs } as QueryConfig);
+      // Unwrapped: a failed check is judged here, as a failed check.
+      const query = unwrappedQueries.get(client) ?? client.query.bind(client);
+      await query({ text: 'select 1', query_timeout: prePingTimeoutMs } as QueryConfig);
       markAlive(client);
       return true;
     } catch {

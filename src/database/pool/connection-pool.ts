@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../observability/logger';
 import { discard, type PooledClient } from './connection-health';
+import { knexClientOf, type KnexClient, type TarnPool } from './knex-client';
 import { checkConnectionBudget, type BudgetOptions } from './pool-budget';
 
 export interface PoolStats {
@@ -18,21 +19,6 @@ export interface PoolListener {
   acquired?(seconds: number, ok: boolean): void;
   created?(): void;
   destroyed?(reason: DestroyReason): void;
-}
-
-/** knex's client and the tarn pool under it, as far as this module uses them (knex types them `any`). */
-interface KnexClient {
-  pool: TarnPool;
-  acquireConnection(): Promise<PooledClient>;
-  releaseConnection(connection: PooledClient): Promise<void>;
-}
-interface TarnPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  numPendingCreates(): number;
-  used: { resource: PooledClient }[];
-  on(event: string, listener: (...args: never[]) => void): void;
 }
 
 /** The knex connection object, as far as the reasons for closing it are read. */
@@ -53,7 +39,7 @@ export class ConnectionPool {
     /** DB_POOL_MAX. */
     readonly max: number,
   ) {
-    this.knex = orm.em.getConnection().getKnex().client as KnexClient;
+    this.knex = knexClientOf(orm.em.getConnection());
     this.tarn = this.knex.pool;
   }
 

@@ -1,6 +1,6 @@
 import type { DatabaseConfig } from '../../config/config';
 import type { Logger } from '../../observability/logger';
-import { createConnectionHealth } from './connection-health';
+import { createConnectionHealth, type PooledClient } from './connection-health';
 
 /** How this server's connections show in pg_stat_activity. */
 export const APPLICATION_NAME = 'interview-sessions-api';
@@ -23,8 +23,9 @@ export function poolDriverOptions(database: DatabaseConfig, logger?: Logger) {
       maxConnectionLifetimeMillis: pool.maxLifetimeMs,
       maxConnectionLifetimeJitterMillis: pool.maxLifetimeJitterMs,
       ...(pool.prePing && { validate: health.validate }),
-      afterCreate: (client: never, done: (error: Error | null, client: unknown) => void) => {
+      afterCreate: (client: PooledClient, done: (error: Error | null, client: unknown) => void) => {
         health.onCreate(client);
+        client.preparedStatements = !database.transactionPooling;
         done(null, client);
       },
     },

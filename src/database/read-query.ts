@@ -1,0 +1,49 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { withPooledClient } from './pool/knex-client';
+import { readWithRetry } from './read-retry';
+
+/** A statement as node-postgres takes it: `$n` placeholders, and a name to prepare it under. */
+interface Statement {
+  text: string;
+  name: string | undefined;
+}
+
+/** Statements by their SQL, each converted and named once. Reads have few shapes; past this many, the rest run unnamed. */
+const statements = new Map<string, Statement>();
+const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * Runs a read-only query (knex's `?` placeholders) for the request's EntityManager and returns
+ * its rows, through readWithRetry (a healthy replica when there is one, one retry when a replica
+ * or a connection failed under it).
+ *
+ * The SQL goes straight to the node-postgres client checked out of the same pool MikroORM uses,
+ * skipping knex's query builder and MikroORM's result mapping, which cost more CPU than such a
+ * query. It runs as a named prepared statement (parsed and planned once per connection), except
+ * behind PgBouncer in transaction mode, where a statement would not outlive its transaction.
+ * Inside a transaction the query stays on the transaction's own connection, through MikroORM.
+ */
+export function readRows<Row extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const transaction: unknown = em.getTransactionContext();
+  return readWithRetry(em, (connection) => {
+    if (transaction !== undefined) return connection.execute<Row[]>(sql, [...params], 'all', transaction);
+    // Announced as knex announces its own queries, for whatever listens (query logs, specs).
+    connection.getKnex().emit('query', { sql, bindings: params });
+    return withPooledClient(connection, async (client) => {
+      const { text, name } = statementFor(sql);
+      const result = await client.query<Row>({ text, values: params as unknown[], ...(client.preparedStatements && name && { name }) });
+      return result.rows;
+    });
+  });
+}
+
+function statementFor(sql: string): Statement {
+  let statement = statements.get(sql);
+  if (!statement) {
+    let position = 0;
+    const text = sql.replace(/\?/g, () => `$${++position}`);
+    statement = { text, name: statements.size < MAX_NAMED_STATEMENTS ? `read_${statements.size + 1}` : undefined };
+    statements.set(sql, statement);
+  }
+  return statement;
+}
