@@ -168,23 +168,30 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function handle(pool: Pool, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST' || req.url !== '/graphql') return send(res, 404, { errors: [{ message: 'POST /graphql only' }] });
+  if (req.method !== 'POST' || req.url !== '/graphql') {
+    send(res, 404, { errors: [{ message: 'POST /graphql only' }] });
+    return;
+  }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   let request: { query?: string; variables?: Variables };
   try {
     request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    return send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    return;
   }
   const handler = HANDLERS.get(request.query ?? '');
-  if (!handler)
-    return send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
+  if (!handler) {
+    send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
+    return;
+  }
   try {
     send(res, 200, await handler(pool, request.variables ?? {}));
   } catch (error) {
     if (error instanceof ClientError) {
-      return send(res, 200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }], data: null });
+      send(res, 200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }], data: null });
+      return;
     }
     console.error(error);
     send(res, 200, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });

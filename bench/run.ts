@@ -19,6 +19,7 @@
  * Output: a markdown table on stdout, everything else on stderr, all numbers in
  * bench/results/latest.json.
  */
+import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -33,18 +34,7 @@ import { backendTicks, backendTicksSpent, cpuTicks, machineTicks, rssKb } from '
 import { markdown, summarise, type Measurement, type Summary, type TargetName } from './report';
 import { benchRows, DEFAULT_DATABASE_URL, seed, type SeedResult } from './seed';
 
-// No type declarations ship with autocannon; this is the part used here.
-interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-  stop(): void;
-}
-interface AutocannonResult {
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-}
 type AutocannonRequest = Record<string, unknown>;
-const autocannon: (options: object) => AutocannonInstance = require('autocannon');
 
 const ROOT = join(__dirname, '..');
 const RESULTS = join(__dirname, 'results');
@@ -682,7 +672,7 @@ function interrupt(signal: NodeJS.Signals): void {
   stopping = true;
   log(`${signal}: stopping the servers…`);
   current?.stop();
-  stopAll().finally(() => process.exit(130));
+  void stopAll().finally(() => process.exit(130));
 }
 process.once('SIGINT', interrupt);
 process.once('SIGTERM', interrupt);

@@ -254,7 +254,7 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
   try {
     await client.query('create table if not exists bench_seed (rows integer not null, seeded_at timestamptz(3) not null)');
     const marker = (await client.query<{ rows: number; seeded_at: Date }>('select rows, seeded_at from bench_seed')).rows[0];
-    if (marker && marker.rows === rows) {
+    if (marker?.rows === rows) {
       const { seeded, later } = onlyRow(
         (
           await client.query<{ seeded: string; later: string }>(

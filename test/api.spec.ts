@@ -1,5 +1,6 @@
 import { onlyRow } from '../src/database/only-row';
 import { errorCodes, graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const FIELDS = 'id title candidateName status scheduledAt startedAt completedAt createdAt updatedAt';
@@ -9,7 +10,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(async () => {
-  await app?.stop();
+  await ifSetUp(app)?.stop();
 });
 
 const request = (query: string, variables?: Record<string, unknown>) => graphql(app.url, query, variables);

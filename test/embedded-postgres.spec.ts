@@ -125,7 +125,7 @@ describe('when SIGTERM arrives while the server is still starting', () => {
   it('finishes starting, then stops in order: exit 0 and no PostgreSQL left behind', async () => {
     const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
     await server.waitForLog(
-      (line) => /embedded PostgreSQL/.test(line.msg) || /initialising/.test(line.msg),
+      (line) => line.msg.includes('embedded PostgreSQL') || line.msg.includes('initialising'),
       'the embedded PostgreSQL starting',
       30_000,
     );

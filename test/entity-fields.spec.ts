@@ -11,6 +11,7 @@ import {
 import { buildApiSchema } from '../src/graphql/schema';
 import { entities, resolvers } from '../src/modules';
 import { graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -39,7 +40,7 @@ beforeAll(async () => {
   app = await startTestApp();
   schema = await buildApiSchema(resolvers);
 });
-afterAll(() => app?.stop());
+afterAll(() => ifSetUp(app)?.stop());
 
 /** A query that reaches the type: a lookup by id, a list, or a connection (`nodes` and `edges { node }`). */
 interface Reader {
@@ -104,7 +105,7 @@ async function storeFullRow(entity: (typeof entities)[number]): Promise<Record<s
   }
   await em.flush();
   const stored = await app.database.orm.em.fork().findOneOrFail(entity, row[meta.primaryKeys[0]!] as never);
-  return stored as Record<string, unknown>;
+  return stored;
 }
 
 const leafSelection = (type: GraphQLObjectType) => Object.values(type.getFields()).filter((field) => isLeafType(getNamedType(field.type)));
@@ -129,7 +130,7 @@ describe.each(entities.map((entity) => [entity.name, entity] as const))('the ent
     for (const reader of readers) {
       const response = await graphql(app.url, reader.document(fields.map((field) => field.name).join(' '), String(stored.id)));
       expect([reader.label, response.body.errors]).toEqual([reader.label, undefined]);
-      expect([reader.label, reader.pick(response.body.data!, String(stored.id))]).toEqual([reader.label, expected]);
+      expect([reader.label, reader.pick(response.body.data, String(stored.id))]).toEqual([reader.label, expected]);
     }
   });
 });

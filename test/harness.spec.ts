@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
+import { ifSetUp } from './support/if-set-up';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import {
   measureReplicaLag,
@@ -48,8 +49,8 @@ describe('PgBouncer in transaction pool mode', () => {
 
   afterAll(async () => {
     // PgBouncer first: it holds server connections to the database.
-    await bouncer?.stop();
-    await target?.destroy();
+    await ifSetUp(bouncer)?.stop();
+    await ifSetUp(target)?.destroy();
   });
 
   it('forwards any database name to the target and answers select 1', async () => {
@@ -188,8 +189,8 @@ describe('PostgreSQL primary with a streaming hot standby', () => {
   });
 
   afterAll(async () => {
-    await replica?.destroy();
-    await primary?.destroy();
+    await ifSetUp(replica)?.destroy();
+    await ifSetUp(primary)?.destroy();
   });
 
   it('runs two clusters on their own ports, the replica in recovery and streaming from the primary', async () => {

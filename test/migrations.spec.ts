@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ifSetUp } from './support/if-set-up';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const run = promisify(execFile);
@@ -16,7 +17,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  await db?.drop();
+  await ifSetUp(db)?.drop();
 });
 
 /** The MikroORM CLI, exactly as a developer runs it from the repository root. */

@@ -85,7 +85,7 @@ describe('request ids and logs', () => {
     await app.db.query('alter table interview_session rename column title to headline');
 
     const response = await post(JSON.stringify({ query: '{ interviewSessions { nodes { title } } }' }), { 'x-request-id': 'req-42' });
-    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
 
     expect(body.errors).toEqual([
       expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'req-42' } }),
@@ -189,7 +189,7 @@ describe('limits on what a request may ask', () => {
   ])('answers %s, which this API does not offer, with a client error', async (_case, body, status, code) => {
     const response = await post(JSON.stringify(body));
     expect(response.status).toBe(status);
-    expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe(code);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(code);
   });
 
   it('answers a malformed URL and oversized headers with GraphQL-shaped errors', async () => {

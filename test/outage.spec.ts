@@ -2,6 +2,7 @@ import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { health } from './support/health';
+import { ifSetUp } from './support/if-set-up';
 import { lockSessionsTable } from './support/table-lock';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
@@ -28,8 +29,8 @@ afterEach(async () => {
   await proxy.setMode('pass');
 });
 afterAll(async () => {
-  await proxy?.close();
-  await db?.drop();
+  await ifSetUp(proxy)?.close();
+  await ifSetUp(db)?.drop();
 });
 
 const startServer = async (env: Record<string, string> = {}) => {

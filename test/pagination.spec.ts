@@ -1,4 +1,5 @@
 import { errorCodes, graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let app: TestApp;
@@ -6,7 +7,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(async () => {
-  await app?.stop();
+  await ifSetUp(app)?.stop();
 });
 beforeEach(async () => {
   await app.db.query('truncate interview_session');

@@ -3,6 +3,7 @@ import { chmod, cp, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { expectCleanExitOnSigterm, expectOneLineStartupFailure } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { freePort } from './support/ports';
 import { postgresProcessesOn, stopPostgresOn } from './support/postmasters';
 import { makePrivateClone, type PrivateClone } from './support/private-clone';
@@ -40,7 +41,7 @@ afterEach(async () => {
   for (const entry of existsSync(systemDir) ? readdirSync(systemDir) : []) await stopPostgresOn(join(systemDir, entry));
 });
 afterAll(async () => {
-  await clone?.remove();
+  await ifSetUp(clone)?.remove();
   await removeTempFolder(systemDir);
 });
 

@@ -1,4 +1,5 @@
 import { graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface PlanNode {
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await app.db.query('analyze interview_session');
 });
 afterAll(async () => {
-  await app?.stop();
+  await ifSetUp(app)?.stop();
 });
 
 /** The SQL the server itself ran for a GraphQL list query, with its parameters inlined. */

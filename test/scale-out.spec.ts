@@ -2,6 +2,7 @@ import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { InterviewSession } from '../src/interview-sessions/interview-session.entity';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
+import { ifSetUp } from './support/if-set-up';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import { startPrimary, startReplica, waitForReplay, type PostgresCluster, type ReplicaCluster } from './support/postgres-cluster';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -60,8 +61,8 @@ describe('behind PgBouncer in transaction pooling mode', () => {
     });
   });
   afterAll(async () => {
-    await bouncer?.stop();
-    await primary?.destroy();
+    await ifSetUp(bouncer)?.stop();
+    await ifSetUp(primary)?.destroy();
   });
 
   it('serves the whole API, with DB_TRANSACTION_POOLING=true', async () => {
@@ -133,8 +134,8 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
     replica = await startReplica(primary);
   });
   afterAll(async () => {
-    await replica?.destroy();
-    await primary?.destroy();
+    await ifSetUp(replica)?.destroy();
+    await ifSetUp(primary)?.destroy();
   });
 
   const startReplicatedApp = (env: Record<string, string> = {}) =>
@@ -195,7 +196,7 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
       await createSession('not replayed yet');
       await waitFor(
         async () => {
-          const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { replicas: Array<{ status: string }> };
+          const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { replicas: { status: string }[] };
           return body.replicas[0]!.status === 'lagging';
         },
         'the replica to be seen lagging',
@@ -223,7 +224,7 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
       const reads = await Promise.all(Array.from({ length: 10 }, () => graphql(app!.url, LIST)));
       reads.forEach(expectOk);
       await waitFor(async () => {
-        const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { status: string; replicas: Array<{ status: string }> };
+        const body = (await (await fetch(`${app!.url}/health/ready`)).json()) as { status: string; replicas: { status: string }[] };
         return body.status === 'ok' && body.replicas[0]!.status === 'down';
       }, 'readiness to show the replica down');
     } finally {

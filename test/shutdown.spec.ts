@@ -1,6 +1,7 @@
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { graphql } from './support/graphql-client';
 import { connectOnce, graphqlOnce } from './support/fresh-connections';
+import { ifSetUp } from './support/if-set-up';
 import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
 import { migrateDatabase } from './support/test-app';
@@ -26,7 +27,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await killAllServers();
-  await db?.drop();
+  await ifSetUp(db)?.drop();
 });
 
 /** The server on the test database; its statements may wait for a lock far longer than a test runs. */
@@ -55,7 +56,7 @@ const aQueryWaitsOnTheLock = async () => (await serverBackends()).some((backend)
 function settled<T>(request: Promise<T>) {
   return request.then(
     (response) => ({ response, error: undefined }),
-    (error: Error) => ({ response: undefined, error }),
+    (error: unknown) => ({ response: undefined, error }),
   );
 }
 

@@ -16,7 +16,7 @@ beforeEach(async () => {
 afterEach(async () => {
   // Proxy first: it frees hung and stalled connections, so ending their clients can't wait forever.
   await proxy.close();
-  await Promise.all(clients.map((client) => client.end().catch(() => {})));
+  await Promise.all(clients.map((client) => client.end().catch(() => undefined)));
   clients = [];
   clientErrors.clear();
 });
@@ -192,7 +192,7 @@ describe('when the proxy is closed', () => {
     const passing = await connectedClient(); // made during the stall, so it passes
     await proxy.setMode('hang');
     const hung = clientThroughProxy().connect(); // no connect timeout: only the close can end it
-    hung.catch(() => {});
+    hung.catch(() => undefined);
     await eventually(() => proxy.openConnections() === 3);
     const passingEnded = nextEvent(passing, 'end');
     const stalledEnded = nextEvent(stalled, 'end');

@@ -20,6 +20,7 @@ export interface Case {
 /** An answer's body as the cases read it: nothing in it is trusted to have the right shape. */
 export interface GraphQLError {
   message?: unknown;
+  path?: unknown;
   extensions?: { code?: unknown; [key: string]: unknown };
 }
 

@@ -6,7 +6,8 @@ export function excerpt(text: string, max = 400): string {
 
 /** Any value (a row, a response body, an error) as a short line of JSON. */
 export function summary(value: unknown): string {
-  return excerpt(JSON.stringify(value) ?? 'undefined', 200);
+  const json: unknown = JSON.stringify(value); // undefined for undefined, a function or a symbol, whatever its type says
+  return excerpt(typeof json === 'string' ? json : 'undefined', 200);
 }
 
 /** A value's type, or the value itself when it is short: what a label says about an argument. */
@@ -15,5 +16,6 @@ export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'string') return value.length > 24 ? `string(${value.length})` : JSON.stringify(value);
   if (typeof value === 'object') return 'object';
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- every object returned above; a primitive prints as itself
   return `${typeof value} ${String(value)}`;
 }

@@ -71,7 +71,7 @@ export function operation(
   for (const [name, spec] of Object.entries(args)) {
     if (spec.omit) continue;
     const isTarget = target?.arg === name;
-    const mode: Delivery = isTarget ? target!.delivery : rng.chance(0.5) ? 'vars' : 'inline';
+    const mode: Delivery = isTarget ? target.delivery : rng.chance(0.5) ? 'vars' : 'inline';
     const variable = `$${name}`;
     switch (mode) {
       case 'vars':
@@ -84,9 +84,7 @@ export function operation(
         break;
       case 'fieldVar': {
         const inner = target!.field!;
-        const object = { ...(spec.value as Record<string, unknown>) };
-        const value = object[inner];
-        delete object[inner];
+        const { [inner]: value, ...object } = spec.value as Record<string, unknown>;
         const printed = literal(object);
         const fieldVariable = `$${inner}`;
         declarations.push(`${fieldVariable}: ${FIELD_TYPES[inner]}`);
@@ -97,7 +95,7 @@ export function operation(
         break;
       }
       case 'wrongDecl': {
-        const base = spec.type.replace(/[!\[\]]/g, '');
+        const base = spec.type.replace(/[![\]]/g, '');
         const wrong = rng.pick(
           ['String', 'ID', 'Int', 'Boolean', 'Float', 'DateTimeISO', 'InterviewSessionStatus', 'UpdateInterviewSessionInput'].filter(
             (type) => type !== base,

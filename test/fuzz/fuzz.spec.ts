@@ -12,6 +12,7 @@
  * Here the wiring; the run is in run.ts, the contract in judge.ts, the case families in cases/,
  * the values they draw from in values/.
  */
+import { ifSetUp } from '../support/if-set-up';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { GRAPHQL_STATUS, Model, type Status } from './model';
 import { checkTable } from './model-checks';
@@ -31,7 +32,7 @@ beforeAll(async () => {
   app = await startTestApp();
 });
 afterAll(async () => {
-  await app?.stop();
+  await ifSetUp(app)?.stop();
 });
 
 describe(`fuzzing the HTTP API (seed ${SEED}, ${CASES} cases)`, () => {

@@ -12,7 +12,7 @@ import type { Reply } from './send';
  */
 
 /** Leaks are matched only when the request did not itself contain the same text (an echo is no leak). */
-const LEAKS: ReadonlyArray<{ what: string; pattern: RegExp }> = [
+const LEAKS: readonly { what: string; pattern: RegExp }[] = [
   { what: 'a stack trace', pattern: /\bat\s+\S[^"]*\.(?:ts|js|mjs|cjs):\d+/ },
   { what: 'a stack trace', pattern: /"stack(?:trace)?"/i },
   { what: 'SQL text', pattern: /\bselect\s/i },
@@ -91,12 +91,13 @@ export async function judge(fuzzCase: Case, reply: Reply): Promise<Problem[]> {
     return problems;
   }
   const errors = Array.isArray(response.errors) ? response.errors : [];
-  for (const error of errors) {
+  // Untrusted JSON: an element of `errors` may be null as well as an object of the wrong shape.
+  for (const error of errors as (GraphQLError | null)[]) {
     if (typeof error?.message !== 'string') fail('an error without a string message');
     if (typeof error?.extensions?.code !== 'string') fail('an error without a string extensions.code', excerpt(JSON.stringify(error), 160));
   }
   const codes = codesOf(response);
-  const internal = errors.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR') as (GraphQLError & { path?: unknown }) | undefined;
+  const internal = errors.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
   if (internal) fail('INTERNAL_SERVER_ERROR for a client request', `HTTP ${status}, path ${JSON.stringify(internal.path ?? null)}`);
   if (codes.includes('DATABASE_UNAVAILABLE')) fail('DATABASE_UNAVAILABLE while the database is up');
   if (errors.length === 0 && status !== 200) fail(`HTTP ${status} without errors`);

@@ -36,7 +36,7 @@ export class Rng {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  weighted<T>(entries: ReadonlyArray<readonly [number, T]>): T {
+  weighted<T>(entries: readonly (readonly [number, T])[]): T {
     const total = entries.reduce((sum, [weight]) => sum + weight, 0);
     let roll = this.next() * total;
     for (const [weight, value] of entries) {

@@ -33,7 +33,7 @@ export async function runFuzz(app: TestApp, model: Model, { seed, cases }: { see
   const started = performance.now();
   for (let round = 0; casesRun < cases; round++) {
     const context: CaseContext = { rng, model, busy: new Set(), bodyLimit, db: app.db };
-    const batch: Array<{ index: number; fuzzCase: Case }> = [];
+    const batch: { index: number; fuzzCase: Case }[] = [];
     while (batch.length < CONCURRENCY && casesRun < cases) {
       const { family, fuzzCase } = generate(context);
       tally.set(family, (tally.get(family) ?? 0) + 1);

@@ -11,7 +11,7 @@ import net from 'node:net';
  * Opens a brand-new TCP connection (never a pooled keep-alive socket) to the server's port:
  * 'accepted', or the error code (ECONNREFUSED once nothing listens any more).
  */
-export function connectOnce(url: string, timeoutMs = 1_000): Promise<'accepted' | string> {
+export function connectOnce(url: string, timeoutMs = 1_000): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((done) => {
     const socket = net.connect({ host: hostname, port: Number(port) });
@@ -53,7 +53,7 @@ export function graphqlOnce(url: string, query: string): Promise<PlainResponse> 
           try {
             done({ status: response.statusCode!, headers: response.headers, body: JSON.parse(text) });
           } catch (error) {
-            fail(error);
+            fail(error instanceof Error ? error : new Error(String(error)));
           }
         });
         response.on('error', fail);

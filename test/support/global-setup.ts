@@ -18,5 +18,5 @@ export default async function globalSetup(): Promise<void> {
     createLogger('warn'),
   );
   process.env.TEST_DATABASE_URL = embedded.url;
-  (globalThis as { stopTestPostgres?: () => Promise<void> }).stopTestPostgres = embedded.stop;
+  (globalThis as { stopTestPostgres?: () => Promise<void> }).stopTestPostgres = () => embedded.stop();
 }

@@ -135,7 +135,7 @@ async function launch(
     return { bouncer, port };
   } catch (error) {
     await bouncer.stop('SIGKILL');
-    if (/Address already in use/.test(bouncer.output()))
+    if (bouncer.output().includes('Address already in use'))
       throw new PortTakenError(`port ${port} is taken by another process:\n${bouncer.output()}`);
     throw error;
   }

@@ -39,7 +39,7 @@ export interface PostgresCluster {
   /** Its cluster_name, unique: every one of its processes carries it in its title ("postgres: <name>: …"). */
   readonly name: string;
   /** postgresql://postgres@127.0.0.1:<port>/<database> (database defaults to `postgres`). */
-  url(database?: string): string;
+  readonly url: (database?: string) => string;
   /** One query on a short-lived connection of its own (user postgres). */
   query<Row extends object = Record<string, unknown>>(sql: string, params?: unknown[], database?: string): Promise<Row[]>;
   /** The postmaster's pid while it runs. */
@@ -82,7 +82,7 @@ export interface ClusterOptions {
 }
 
 const READY = /database system is ready to accept (read-only )?connections/;
-const PORT_TAKEN = /could not bind IPv4 address "127\.0\.0\.1": Address already in use/;
+const PORT_TAKEN = 'could not bind IPv4 address "127.0.0.1": Address already in use';
 
 /** Every setting a primary needs for streaming replication, plus what makes a test cluster fast. */
 const BASE_SETTINGS: Record<string, string | number | boolean> = {
@@ -173,7 +173,8 @@ async function launchPostmaster(layout: Layout, port: number, timeoutMs: number)
     return postmaster;
   } catch (error) {
     await postmaster.stop('SIGKILL');
-    if (PORT_TAKEN.test(postmaster.output())) throw new PortTakenError(`port ${port} is taken by another process:\n${postmaster.output()}`);
+    if (postmaster.output().includes(PORT_TAKEN))
+      throw new PortTakenError(`port ${port} is taken by another process:\n${postmaster.output()}`);
     throw error;
   }
 }
@@ -239,7 +240,7 @@ function makeCluster(role: 'primary' | 'replica', layout: Layout, port: number, 
       await waitFor(
         async () => (await processesOf(layout.name)).length === 0,
         `the processes of ${layout.name} to exit after its postmaster was killed`,
-      ).catch(async (error) => {
+      ).catch(async (error: unknown) => {
         for (const pid of await processesOf(layout.name)) signalIfAlive(pid, 'SIGKILL');
         throw error;
       });
@@ -399,9 +400,10 @@ export async function waitForReplay(primary: PostgresCluster, replica: PostgresC
         true,
       `the replica ${replica.name} to replay up to ${lsn}`,
       timeoutMs,
-    ).catch(async (error: Error) => {
+    ).catch(async (error: unknown) => {
       const replayed = await client.query<{ lsn: string | null }>('select pg_last_wal_replay_lsn()::text as lsn').catch(() => undefined);
-      throw new Error(`${error.message} (replayed up to ${replayed?.rows[0]?.lsn ?? 'unknown'})`);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message} (replayed up to ${replayed?.rows[0]?.lsn ?? 'unknown'})`);
     });
     return lsn;
   } finally {

@@ -46,9 +46,8 @@ const running = new Set<ChildProcess>();
 
 /** The environment the server reads, without any of its variables inherited from this process. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of Object.keys(environmentDescriptions)) delete env[name];
-  return env;
+  const serverVariables = new Set(Object.keys(environmentDescriptions));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.has(name)));
 }
 
 export interface SpawnOptions {
@@ -73,7 +72,7 @@ export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: Sp
   const logWaiters = new Set<() => void>();
 
   let partial = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     const lines = (partial + chunk).split('\n');
     partial = lines.pop() ?? '';
@@ -89,13 +88,11 @@ export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: Sp
     }
     for (const wake of logWaiters) wake();
   });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
 
-  const streamsClosed = Promise.all(
-    [child.stdout!, child.stderr!].map((stream) => new Promise<void>((done) => stream.once('close', done))),
-  );
+  const streamsClosed = Promise.all([child.stdout, child.stderr].map((stream) => new Promise<void>((done) => stream.once('close', done))));
   const exit = new Promise<ExitStatus>((resolveExit) => {
     child.once('exit', (code, signal) => {
       exited = true;
@@ -123,10 +120,8 @@ export function spawnServer(env: Record<string, string>, { cwd = REPO_ROOT }: Sp
       return new Promise<LogLine>((resolveLog, reject) => {
         const check = () => {
           const found = parsed.find(matches);
-          if (found) return finish(() => resolveLog(found));
-          if (exited) {
-            finish(() => reject(new Error(`the server exited before logging ${what}\n${describeOutput(server)}`)));
-          }
+          if (found) finish(() => resolveLog(found));
+          else if (exited) finish(() => reject(new Error(`the server exited before logging ${what}\n${describeOutput(server)}`)));
         };
         const timer = setTimeout(
           () => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeOutput(server)}`))),
@@ -186,7 +181,10 @@ export async function killAllServers(): Promise<void> {
     [...running].map(
       (child) =>
         new Promise<void>((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
+          if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            return;
+          }
           child.once('exit', () => done());
           child.kill('SIGKILL');
         }),

@@ -43,7 +43,7 @@ interface Pair {
 }
 
 // Resets and broken pipes are the point of this proxy; a listener keeps them from crashing jest.
-const ignore = (): void => {};
+const ignore = (): void => undefined;
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: ProxyMode = 'pass';

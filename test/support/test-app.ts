@@ -1,3 +1,4 @@
+import type { LevelWithSilent } from 'pino';
 import { startApp, type App } from '../../src/app';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
@@ -30,7 +31,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', DATABASE_URL: url, ...env });
     const logger = options.logLines
       ? createLogger('info', { destination: { write: (line: string) => void options.logLines!.push(line) } })
-      : createLogger((process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent');
+      : createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as LevelWithSilent);
     const app = await startApp(config, logger);
     if (ownsDatabase) await app.database.orm.migrator.up();
     return {

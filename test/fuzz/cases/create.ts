@@ -40,7 +40,7 @@ export function createCase({ rng, model }: CaseContext): Case {
         }
         if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(created.id))
           problems.push(`create returned id ${created.id}`);
-        const expectedAt = input.scheduledAt == null ? null : new Date(String(input.scheduledAt)).toISOString();
+        const expectedAt = typeof input.scheduledAt === 'string' ? new Date(input.scheduledAt).toISOString() : null;
         if (created.scheduledAt !== expectedAt) problems.push(`create stored scheduledAt ${created.scheduledAt}, expected ${expectedAt}`);
       });
       return problems;

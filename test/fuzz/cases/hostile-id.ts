@@ -40,7 +40,7 @@ export function hostileIdCase({ rng }: CaseContext, op: IdOperation): Case {
     verify: (body) => {
       if (kind !== 'absent') {
         const argument = (body.errors ?? []).find((e) => e.extensions?.code === 'BAD_USER_INPUT' && 'path' in e)?.extensions?.argument;
-        return argument === undefined || argument === 'id' ? [] : [`BAD_USER_INPUT names argument ${String(argument)}`];
+        return argument === undefined || argument === 'id' ? [] : [`BAD_USER_INPUT names argument ${summary(argument)}`];
       }
       if (isQuery) return body.data?.interviewSession === null && !body.errors ? [] : [`absent id answered ${summary(body)}`];
       if (op === 'deleteInterviewSession')

@@ -8,7 +8,7 @@ import { graphqlRequest } from '../request';
  * nodes than asked for, only the status filtered on, hasPreviousPage exactly when after a cursor.
  */
 export function listCase({ rng, model }: CaseContext): Case {
-  const filter: Record<string, unknown> = {};
+  const filter: { status?: string; createdAfter?: string; createdBefore?: string } = {};
   if (rng.chance(0.6)) filter.status = rng.pick([...STATUS_KEYS]);
   if (rng.chance(0.2))
     filter.createdAfter = rng.pick(['2020-01-01T00:00:00Z', '2999-01-01T00:00:00Z', new Date(Date.now() - 60_000).toISOString()]);
@@ -35,7 +35,7 @@ export function listCase({ rng, model }: CaseContext): Case {
       const page = body.data?.interviewSessions;
       if (!page || body.errors) return [`list answered ${summary(body)}`];
       const problems: string[] = [];
-      const nodes: Array<{ status?: string }> = page.nodes ?? (page.edges ?? []).map((edge: { node: unknown }) => edge.node);
+      const nodes: { status?: string }[] = page.nodes ?? (page.edges ?? []).map((edge: { node: unknown }) => edge.node);
       if (nodes.length > (args.first!.omit ? 20 : first)) problems.push(`list returned ${nodes.length} nodes for first ${first}`);
       if (filter.status && nodes.some((node) => node.status !== filter.status))
         problems.push(`list filtered on ${filter.status} returned ${summary(nodes)}`);

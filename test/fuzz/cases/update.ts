@@ -69,7 +69,7 @@ export function updateWith(
         if (!answer) problems.push(`valid update ${summary(input)} answered ${summary(body)}`);
         else if (fields) {
           for (const [key, value] of Object.entries(fields)) {
-            const want = key === 'scheduledAt' && value !== null ? new Date(String(value)).toISOString() : value;
+            const want = key === 'scheduledAt' && typeof value === 'string' ? new Date(value).toISOString() : value;
             if (answer[key] !== want) problems.push(`update set ${key} to ${summary(answer[key])}, expected ${summary(want)}`);
           }
         }
