@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { withPooledClient } from './pool/knex-client';
 import { readWithRetry } from './read-retry';
+import { readTypes } from './timestamptz';
 
 /** A statement as node-postgres takes it: `$n` placeholders, and a name to prepare it under. */
 interface Statement {
@@ -19,7 +20,8 @@ const MAX_NAMED_STATEMENTS = 500;
  *
  * The SQL goes straight to the node-postgres client checked out of the same pool MikroORM uses,
  * skipping knex's query builder and MikroORM's result mapping, which cost more CPU than such a
- * query. It runs as a named prepared statement (parsed and planned once per connection), except
+ * query; timestamptz values come back as Dates. It runs as a named prepared statement (parsed and
+ * planned once per connection), except
  * behind PgBouncer in transaction mode, where a statement would not outlive its transaction.
  * Inside a transaction the query stays on the transaction's own connection, through MikroORM.
  */
@@ -31,7 +33,12 @@ export function readRows<Row extends object>(em: EntityManager, sql: string, par
     connection.getKnex().emit('query', { sql, bindings: params });
     return withPooledClient(connection, async (client) => {
       const { text, name } = statementFor(sql);
-      const result = await client.query<Row>({ text, values: params as unknown[], ...(client.preparedStatements && name && { name }) });
+      const result = await client.query<Row>({
+        text,
+        values: params as unknown[],
+        types: readTypes,
+        ...(client.preparedStatements && name && { name }),
+      });
       return result.rows;
     });
   });

@@ -26,13 +26,23 @@ export function registerErrorHandlers(app: FastifyInstance): void {
   );
 }
 
+/** Whether an Accept header admits a GraphQL response, by header value: clients send few distinct ones. */
+const acceptable = new Map<string, boolean>();
+const MAX_REMEMBERED_ACCEPTS = 100;
+
 /**
  * Apollo runs an operation before it looks at Accept, so a mutation sent with an Accept that
  * no GraphQL response satisfies would be applied and then answered 406. Refuse it first.
  */
 export async function refuseUnacceptableAccept(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-  if (request.headers.accept === undefined) return;
-  if (new Negotiator(request.raw).mediaType(GRAPHQL_MEDIA_TYPES)) return;
+  const accept = request.headers.accept;
+  if (accept === undefined) return;
+  let ok = acceptable.get(accept);
+  if (ok === undefined) {
+    ok = new Negotiator({ headers: { accept } }).mediaType(GRAPHQL_MEDIA_TYPES) !== undefined;
+    if (acceptable.size < MAX_REMEMBERED_ACCEPTS) acceptable.set(accept, ok);
+  }
+  if (ok) return;
   await reply
     .code(406)
     .type('application/json')

@@ -7,7 +7,7 @@ import { InterviewSessionConnection } from './interview-session-connection';
 export class InterviewSessionConnectionResolver {
   /** A count over the whole filter is the expensive part of a page: it runs only when asked for. */
   @FieldResolver(() => Int, { description: 'sessions matching the filter, on all pages' })
-  totalCount(@Root() connection: InterviewSessionConnection, @Ctx() { em }: Context): Promise<number> {
-    return em.getRepository(InterviewSession).countMatching(connection.filter);
+  totalCount(@Root() connection: InterviewSessionConnection, @Ctx() { readEm }: Context): Promise<number> {
+    return readEm.getRepository(InterviewSession).countMatching(connection.filter);
   }
 }

@@ -5,7 +5,7 @@ import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
 import type { InterviewSessionData } from './interview-session.repository';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class InterviewSessionEdge {
   @Field(() => String)
   cursor!: string;
@@ -14,7 +14,7 @@ export class InterviewSessionEdge {
   node!: InterviewSessionData;
 }
 
-@ObjectType({ description: 'A page of sessions, newest first.' })
+@ObjectType({ description: 'A page of sessions, newest first.', simpleResolvers: true })
 export class InterviewSessionConnection {
   @Field(() => [InterviewSession])
   nodes: InterviewSessionData[];

@@ -10,7 +10,7 @@ import { InterviewSessionStatus } from './interview-session-status';
  * Timestamps are stored with millisecond precision (timestamptz(3)), the precision of a
  * JavaScript Date, so a value read back, put in a cursor and compared again is exactly equal.
  */
-@ObjectType({ description: 'An interview with one candidate.' })
+@ObjectType({ description: 'An interview with one candidate.', simpleResolvers: true })
 @Entity({ tableName: 'interview_session', repository: () => InterviewSessionRepository })
 @Index({ name: 'interview_session_status_index', properties: ['status'] })
 @Index({

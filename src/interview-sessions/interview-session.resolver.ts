@@ -24,15 +24,15 @@ export class InterviewSessionResolver {
   @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
   interviewSession(
     @Arg('id', () => ID) id: string,
-    @Ctx() { em }: Context,
+    @Ctx() { readEm }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InterviewSessionData | null> {
-    return em.getRepository(InterviewSession).findById(sessionId(id), selectedFields(info, [[]]));
+    return readEm.getRepository(InterviewSession).findById(sessionId(id), selectedFields(info, [[]]));
   }
 
   @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
   async interviewSessions(
-    @Ctx() { em }: Context,
+    @Ctx() { readEm }: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
@@ -45,7 +45,7 @@ export class InterviewSessionResolver {
     }
     const position = after == null ? undefined : decodeCursor(after);
     const fields = selectedFields(info, NODE_PATHS);
-    const page = await em.getRepository(InterviewSession).findPage(filter, pageSize, position, fields);
+    const page = await readEm.getRepository(InterviewSession).findPage(filter, pageSize, position, fields);
     return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 

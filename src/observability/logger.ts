@@ -5,6 +5,10 @@ export type Logger = pino.Logger;
 /**
  * Structured JSON logs on stdout; in development at a terminal, pretty lines instead.
  * Secrets that could reach a log line are redacted.
+ *
+ * Lines are written asynchronously: a line per request, written synchronously, would cost a
+ * system call each; buffered, the writes gather. Whatever is buffered is written when the
+ * process exits, however it exits.
  */
 export function createLogger(
   level: pino.LevelWithSilent,
@@ -14,8 +18,25 @@ export function createLogger(
     level,
     base: { service: 'interview-sessions-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.DATABASE_URL'], censor: '***' },
-    ...(pretty && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } }),
+    // Exact paths only: a wildcard makes the redactor copy every object of every line it logs,
+    // the per-request line included.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'password', 'DATABASE_URL'],
+      censor: '***',
+    },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
+  return pino(options, destination ?? asyncStdout());
+}
+
+function asyncStdout(): pino.DestinationStream {
+  const stdout = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => {
+    try {
+      stdout.flushSync();
+    } catch {
+      // Nothing left to write, or stdout is gone: either way there is nothing more to do.
+    }
+  });
+  return stdout;
 }
