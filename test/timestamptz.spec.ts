@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { parseTimestamptz } from '../src/database/timestamptz';
+import { ifSetUp } from './support/if-set-up';
 
 /**
  * Reads parse timestamptz digit by digit (database/timestamptz.ts). For what PostgreSQL itself
@@ -31,7 +32,7 @@ beforeAll(async () => {
   client = new Client({ connectionString: process.env.TEST_DATABASE_URL });
   await client.connect();
 });
-afterAll(() => client?.end());
+afterAll(() => ifSetUp(client)?.end());
 
 describe.each(['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Chatham', 'Europe/Amsterdam'])(
   'timestamptz written in time zone %s',
