@@ -1,11 +1,12 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { DateTimeISO } from './date-time-iso';
 import { validateInput } from './validate-input';
 
 /** The executable schema from the feature modules' resolvers (src/modules.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type for resolver classes
 export function buildApiSchema(resolvers: NonEmptyArray<Function>): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validateFn: validateInput });
+  return buildSchema({ resolvers, validateFn: validateInput, scalarsMap: [{ type: Date, scalar: DateTimeISO }] });
 }
 
 /** The SDL committed as schema.graphql: sorted, so the file changes only when the API does. */

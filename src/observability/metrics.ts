@@ -120,9 +120,24 @@ function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLReque
     help: 'Responses that said DATABASE_UNAVAILABLE (HTTP 503)',
     registers: [registry],
   });
+  // The series of each label pair, looked up once: labels given as an object are hashed on every call.
+  interface Series {
+    count: Counter.Internal;
+    duration: Histogram.Internal<string>;
+  }
+  const series = new Map<string, Map<RequestOutcome, Series>>();
+  const seriesOf = (operation: string, outcome: RequestOutcome) => {
+    let byOutcome = series.get(operation);
+    if (!byOutcome) series.set(operation, (byOutcome = new Map<RequestOutcome, Series>()));
+    let pair = byOutcome.get(outcome);
+    if (!pair)
+      byOutcome.set(outcome, (pair = { count: requests.labels(operation, outcome), duration: durations.labels(operation, outcome) }));
+    return pair;
+  };
   return (operation, outcome, seconds) => {
-    requests.inc({ operation, outcome });
-    durations.observe({ operation, outcome }, seconds);
+    const { count, duration } = seriesOf(operation, outcome);
+    count.inc();
+    duration.observe(seconds);
     if (outcome === 'database_unavailable') databaseUnavailable.inc();
   };
 }
