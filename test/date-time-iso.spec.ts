@@ -27,7 +27,7 @@ describe('formatIso', () => {
     const span = Date.UTC(9999, 11, 31) - Date.UTC(0, 0, 1);
     for (let i = 0; i < 100_000; i++) {
       // A fixed walk instead of randomness: the same instants every run.
-      const date = new Date(Date.UTC(0, 0, 1) + Math.floor((i * 0.6180339887 % 1) * span));
+      const date = new Date(Date.UTC(0, 0, 1) + Math.floor(((i * 0.6180339887) % 1) * span));
       if (formatIso(date) !== date.toISOString()) expect(formatIso(date)).toBe(date.toISOString());
     }
   });

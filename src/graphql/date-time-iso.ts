@@ -8,7 +8,8 @@ import { GraphQLDateTimeISO } from 'graphql-scalars';
  */
 export const DateTimeISO = new GraphQLScalarType({
   ...GraphQLDateTimeISO.toConfig(),
-  serialize: (value: unknown) => (value instanceof Date && !Number.isNaN(value.getTime()) ? formatIso(value) : GraphQLDateTimeISO.serialize(value)),
+  serialize: (value: unknown) =>
+    value instanceof Date && !Number.isNaN(value.getTime()) ? formatIso(value) : GraphQLDateTimeISO.serialize(value),
 });
 
 const DAY_MS = 86_400_000;
@@ -23,7 +24,9 @@ export function formatIso(date: Date): string {
   const shifted = days + 719_468;
   const era = Math.floor(shifted / 146_097);
   const dayOfEra = shifted - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const monthIndex = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * monthIndex + 2) / 5) + 1;
