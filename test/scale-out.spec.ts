@@ -180,10 +180,10 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
       const session = request.create(InterviewSession, { title: 'mine', candidateName: 'c' });
       await request.flush();
 
-      const ownRead = await request.getRepository(InterviewSession).findById(session.id, ['id', 'title']);
+      const ownRead = await request.getRepository(InterviewSession).findById(session.id, new Set(['id', 'title']));
       expect(ownRead?.title).toBe('mine');
       const otherRequest = app.database.orm.em.fork();
-      expect(await otherRequest.getRepository(InterviewSession).findById(session.id, ['id'])).toBeNull();
+      expect(await otherRequest.getRepository(InterviewSession).findById(session.id, new Set(['id']))).toBeNull();
     } finally {
       await replica.resumeReplay();
     }

@@ -24,6 +24,7 @@ export class EntityRows<T extends object> {
   readonly table: string;
   /** By property name, in the entity's order. */
   private readonly columns = new Map<string, Column>();
+  private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<readonly string[], string>>();
   private readonly timestamps: string[] = [];
 
   private constructor(meta: EntityMetadata<T>) {
@@ -51,13 +52,22 @@ export class EntityRows<T extends object> {
 
   /**
    * The select list for these properties (plus `always`). Names that are not columns of the entity
-   * are skipped: they are fields some resolver computes. Never empty.
+   * are skipped: they are fields some resolver computes. Never empty. Built once per set of
+   * properties (selectedFields hands out the same set for the same document).
    */
-  selectList(properties: Iterable<string>, always: readonly string[] = []): string {
-    const wanted = new Set([...properties, ...always]);
-    const columns = [...this.columns].filter(([name]) => wanted.has(name)).map(([, column]) => column.selected);
-    // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
-    return columns.length > 0 ? columns.join(', ') : '1 as "exists"';
+  selectList(properties: ReadonlySet<string>, always: readonly string[] = []): string {
+    let byAlways = this.selectLists.get(properties);
+    if (!byAlways) this.selectLists.set(properties, (byAlways = new Map<readonly string[], string>()));
+    let list = byAlways.get(always);
+    if (list === undefined) {
+      const columns = [...this.columns]
+        .filter(([name]) => properties.has(name) || always.includes(name))
+        .map(([, column]) => column.selected);
+      // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
+      list = columns.length > 0 ? columns.join(', ') : '1 as "exists"';
+      byAlways.set(always, list);
+    }
+    return list;
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */

@@ -1,11 +1,30 @@
-import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+
+type Paths = readonly (readonly string[])[];
+
+/**
+ * Selections by the field node they start from. Apollo keeps parsed documents, so every request
+ * with the same document reaches a resolver with the same nodes: the walk happens once.
+ */
+const walked = new WeakMap<FieldNode, Map<Paths, ReadonlySet<string>>>();
 
 /**
  * The names of the fields a client selected below the current field, following `paths`
  * (e.g. ['nodes'] and ['edges', 'node'] of a connection), through fragments and inline
- * fragments. Lets a resolver read only the columns the query asks for.
+ * fragments. Lets a resolver read only the columns the query asks for. The set is shared by
+ * every request of the same document: read it, never change it.
  */
-export function selectedFields(info: GraphQLResolveInfo, paths: readonly (readonly string[])[]): Set<string> {
+export function selectedFields(info: GraphQLResolveInfo, paths: Paths): ReadonlySet<string> {
+  const [node] = info.fieldNodes;
+  if (!node) return new Set();
+  let byPaths = walked.get(node);
+  if (!byPaths) walked.set(node, (byPaths = new Map<Paths, ReadonlySet<string>>()));
+  let selected = byPaths.get(paths);
+  if (!selected) byPaths.set(paths, (selected = walk(info, paths)));
+  return selected;
+}
+
+function walk(info: GraphQLResolveInfo, paths: Paths): Set<string> {
   const selected = new Set<string>();
   const roots = info.fieldNodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
   for (const path of paths) {

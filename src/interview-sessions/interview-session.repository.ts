@@ -26,7 +26,7 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
     return EntityRows.of(this.getEntityManager(), InterviewSession);
   }
 
-  async findById(id: string, fields: Iterable<string>): Promise<InterviewSessionData | null> {
+  async findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
     const { rows } = this;
     const [session] = await rows.read(this.getEntityManager(), `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
     return session ?? null;
@@ -41,7 +41,7 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
     filter: InterviewSessionFilter | null | undefined,
     first: number,
     after: CursorPosition | undefined,
-    fields: Iterable<string>,
+    fields: ReadonlySet<string>,
   ): Promise<SessionPage> {
     const { rows } = this;
     const where = toWhere(filter);
