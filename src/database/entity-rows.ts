@@ -24,7 +24,8 @@ export class EntityRows<T extends object> {
   readonly table: string;
   /** By property name, in the entity's order. */
   private readonly columns = new Map<string, Column>();
-  private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<readonly string[], string>>();
+  /** By the set asked for (selectedFields hands out one per document), then by `always` as text. */
+  private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<string, string>>();
   private readonly timestamps: string[] = [];
 
   private constructor(meta: EntityMetadata<T>) {
@@ -57,15 +58,16 @@ export class EntityRows<T extends object> {
    */
   selectList(properties: ReadonlySet<string>, always: readonly string[] = []): string {
     let byAlways = this.selectLists.get(properties);
-    if (!byAlways) this.selectLists.set(properties, (byAlways = new Map<readonly string[], string>()));
-    let list = byAlways.get(always);
+    if (!byAlways) this.selectLists.set(properties, (byAlways = new Map<string, string>()));
+    const key = always.join(',');
+    let list = byAlways.get(key);
     if (list === undefined) {
       const columns = [...this.columns]
         .filter(([name]) => properties.has(name) || always.includes(name))
         .map(([, column]) => column.selected);
       // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
       list = columns.length > 0 ? columns.join(', ') : '1 as "exists"';
-      byAlways.set(always, list);
+      byAlways.set(key, list);
     }
     return list;
   }

@@ -3,10 +3,11 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
 type Paths = readonly (readonly string[])[];
 
 /**
- * Selections by the field node they start from. Apollo keeps parsed documents, so every request
- * with the same document reaches a resolver with the same nodes: the walk happens once.
+ * Selections by the field node they start from, then by the paths followed (as text: callers
+ * may pass a fresh array each time). Apollo keeps parsed documents, so every request with the
+ * same document reaches a resolver with the same nodes: the walk happens once per document.
  */
-const walked = new WeakMap<FieldNode, Map<Paths, ReadonlySet<string>>>();
+const walked = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
 
 /**
  * The names of the fields a client selected below the current field, following `paths`
@@ -18,9 +19,10 @@ export function selectedFields(info: GraphQLResolveInfo, paths: Paths): Readonly
   const [node] = info.fieldNodes;
   if (!node) return new Set();
   let byPaths = walked.get(node);
-  if (!byPaths) walked.set(node, (byPaths = new Map<Paths, ReadonlySet<string>>()));
-  let selected = byPaths.get(paths);
-  if (!selected) byPaths.set(paths, (selected = walk(info, paths)));
+  if (!byPaths) walked.set(node, (byPaths = new Map<string, ReadonlySet<string>>()));
+  const key = paths.map((path) => path.join('.')).join('|');
+  let selected = byPaths.get(key);
+  if (!selected) byPaths.set(key, (selected = walk(info, paths)));
   return selected;
 }
 
