@@ -13,8 +13,21 @@ export const DateTimeISO = new GraphQLScalarType({
 });
 
 const DAY_MS = 86_400_000;
-const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
-const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+const DIGIT_ZERO = 48;
+
+/**
+ * The characters of the date being written. A string built from pieces would allocate a node
+ * per piece; one latin1 slice of this buffer allocates the finished string only. Writing never
+ * yields, so no two formats interleave.
+ */
+const scratch = Buffer.from('0000-00-00T00:00:00.000Z', 'latin1');
+
+/** Two decimal digits of 0–99 at `at`. */
+function putTwo(at: number, value: number): void {
+  const tens = Math.floor(value / 10);
+  scratch[at] = DIGIT_ZERO + tens;
+  scratch[at + 1] = DIGIT_ZERO + value - tens * 10;
+}
 
 /** Exactly what `date.toISOString()` returns ("2026-01-02T03:04:05.678Z"). */
 export function formatIso(date: Date): string {
@@ -35,12 +48,18 @@ export function formatIso(date: Date): string {
   // toISOString writes other years with a sign and six digits.
   if (year < 0 || year > 9999) return date.toISOString();
 
-  let rest = time - days * DAY_MS;
-  const hour = Math.floor(rest / 3_600_000);
-  rest -= hour * 3_600_000;
-  const minute = Math.floor(rest / 60_000);
-  rest -= minute * 60_000;
-  const second = Math.floor(rest / 1000);
-  const two = (n: number) => TWO_DIGITS[n] ?? '';
-  return `${two(Math.floor(year / 100))}${two(year % 100)}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)}.${THREE_DIGITS[rest - second * 1000] ?? ''}Z`;
+  const milliseconds = time - days * DAY_MS;
+  const century = Math.floor(year / 100);
+  putTwo(0, century);
+  putTwo(2, year - century * 100);
+  putTwo(5, month);
+  putTwo(8, day);
+  putTwo(11, Math.floor(milliseconds / 3_600_000));
+  putTwo(14, Math.floor(milliseconds / 60_000) % 60);
+  putTwo(17, Math.floor(milliseconds / 1000) % 60);
+  const millis = milliseconds % 1000;
+  const hundreds = Math.floor(millis / 100);
+  scratch[20] = DIGIT_ZERO + hundreds;
+  putTwo(21, millis - hundreds * 100);
+  return scratch.toString('latin1');
 }
