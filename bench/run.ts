@@ -21,7 +21,7 @@
  */
 import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -93,7 +93,8 @@ async function startTarget(
   const child = spawn(process.execPath, ['-r', join(RUNTIME, 'watch-parent.js'), ...extraArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: config.databaseUrl },
-    stdio: ['ignore', 2, 2, 'ipc'], // their logs go to stderr: stdout is the report
+    // Their logs go to a file, as a deployed server's go to a log collector: stdout is the report.
+    stdio: ['ignore', openSync(join(RESULTS, `${name}.log`), 'w'), 2, 'ipc'],
   });
   const target: Target = { name, url: `http://127.0.0.1:${port}/graphql`, child, pid: child.pid!, applicationName };
   targets.push(target);
@@ -606,7 +607,8 @@ async function main(): Promise<void> {
       'server',
       serverMain,
       [...productionFlags, ...profileArgs],
-      { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      // The access log on, as deployed: a line per request is part of what a request costs.
+      { NODE_ENV: 'production', LOG_LEVEL: 'info' },
       'interview-sessions-api',
     );
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');

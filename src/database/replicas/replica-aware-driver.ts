@@ -28,7 +28,7 @@ export class ReplicaAwarePostgreSqlDriver extends PostgreSqlDriver {
   private turn = 0;
 
   override getConnection(type: ConnectionType = 'write'): PostgreSqlConnection {
-    if (type === 'write') return this.connection;
+    if (type === 'write' || this.replicaSet.length === 0) return this.connection;
     const usable = this.replicaSet.filter((replica) => replica.state.status === 'ok');
     this.turn = (this.turn + 1) % Math.max(usable.length, 1);
     return usable[this.turn]?.connection ?? this.connection;
