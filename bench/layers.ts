@@ -12,12 +12,13 @@
  *   this server answering Q2 / Q1                          + execution and the data path
  *   the floor answering Q2 / Q1                            for comparison: the floor's own data path
  *
- * Prints a markdown table on stdout; everything else on stderr.
+ * Prints a markdown table on stdout; everything else on stderr. BENCH_SERVER measures another
+ * build of the server (its dist/src/main.js), for before/after comparisons.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import ts from 'typescript';
@@ -131,8 +132,11 @@ async function main(): Promise<void> {
   mkdirSync(RUNTIME, { recursive: true });
   const stack = transpile('stack-servers');
   const floor = transpile('floor-server');
-  const server = join(ROOT, 'dist/src/main.js');
-  const productionFlags = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!
+  // Another build to compare with (e.g. a worktree of an older commit): BENCH_SERVER=/path/dist/src/main.js.
+  const server = process.env.BENCH_SERVER ?? join(ROOT, 'dist/src/main.js');
+  // The node flags of that build's own `start:prod` script.
+  const serverRoot = join(dirname(server), '..', '..');
+  const productionFlags = (JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!
     .split(/\s+/)
     .filter((word) => word.startsWith('--'));
   await seed({ databaseUrl: settings.databaseUrl, rows: benchRows(), log });
