@@ -72,7 +72,14 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; url: stri
   const port = await freePort();
   const child = spawn(process.execPath, [...(variant.args ?? []), variant.script], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: settings.databaseUrl, ...variant.env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: settings.databaseUrl,
+      ...variant.env,
+    },
     // Logs to a file, as bench/run.ts writes them.
     stdio: ['ignore', openSync(join(__dirname, 'results', 'layers.log'), 'a'), 2],
   });
@@ -80,7 +87,11 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; url: stri
   const url = `http://127.0.0.1:${port}/graphql`;
   for (let attempt = 0; attempt < 300; attempt++) {
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERIES.ping }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: QUERIES.ping }),
+      });
       if (response.ok) return { child, url };
     } catch {
       // not listening yet
@@ -118,7 +129,10 @@ async function measure(variant: Variant, ids: string[]): Promise<number> {
   try {
     await load(url, variant.document, ids, settings.warmup);
     const before = cpuTicks(child.pid!);
-    const result = (await load(url, variant.document, ids, settings.duration)) as unknown as { requests: { total: number }; non2xx: number };
+    const result = (await load(url, variant.document, ids, settings.duration)) as unknown as {
+      requests: { total: number };
+      non2xx: number;
+    };
     if (result.non2xx > 0) throw new Error(`${variant.key}: ${result.non2xx} answers were not 200`);
     return ((cpuTicks(child.pid!) - before) * 10_000) / result.requests.total;
   } finally {
@@ -136,9 +150,9 @@ async function main(): Promise<void> {
   const server = process.env.BENCH_SERVER ?? join(ROOT, 'dist/src/main.js');
   // The node flags of that build's own `start:prod` script.
   const serverRoot = join(dirname(server), '..', '..');
-  const productionFlags = (JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']!
-    .split(/\s+/)
-    .filter((word) => word.startsWith('--'));
+  const productionFlags = (
+    JSON.parse(readFileSync(join(serverRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts['start:prod']!.split(/\s+/).filter((word) => word.startsWith('--'));
   await seed({ databaseUrl: settings.databaseUrl, rows: benchRows(), log });
   const db = new Client({ connectionString: settings.databaseUrl });
   await db.connect();
@@ -167,7 +181,11 @@ async function main(): Promise<void> {
   const rows: [string, string, number][] = [
     ['HTTP transport', 'node:http, JSON in and out', cpu('http')],
     ['Fastify + Apollo Server pipeline', 'Fastify + Apollo answering `{ __typename }`, minus the above', cpu('apollo') - cpu('http')],
-    ['this project per request', 'request id, Accept check, error status, metrics, jit executor; the server minus the above', cpu('server ping quiet') - cpu('apollo')],
+    [
+      'this project per request',
+      'request id, Accept check, error status, metrics, jit executor; the server minus the above',
+      cpu('server ping quiet') - cpu('apollo'),
+    ],
     ['access log line', 'LOG_LEVEL=info minus LOG_LEVEL=warn', cpu('server ping') - cpu('server ping quiet')],
     ['Q2: execution + data path', 'server Q2 minus server `{ __typename }`', cpu('server Q2') - cpu('server ping')],
     ['Q2: the floor data path', 'floor Q2 minus node:http', cpu('floor Q2') - cpu('http')],
