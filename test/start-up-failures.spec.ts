@@ -46,9 +46,14 @@ describe('when a port is taken by another program', () => {
     const { dataDir, env } = await embeddedSetting('port-taken');
     const squatter = await occupy();
     try {
-      const line = await expectOneLineStartupFailure(spawnServer({ ...env, PORT: String(squatter.port) }));
+      const server = spawnServer({ ...env, PORT: String(squatter.port) });
+      const line = await expectOneLineStartupFailure(server);
       expect(line).toBe(`PORT ${squatter.port} is already in use on 127.0.0.1: stop the program using it, or set PORT to a free port.`);
       expect(await postgresProcessesOn(dataDir)).toEqual([]);
+      // The log is written asynchronously; an exit straight after still leaves every line written.
+      expect(server.logs().map((entry) => entry.msg)).toEqual(
+        expect.arrayContaining(['embedded PostgreSQL started', 'embedded PostgreSQL stopped']),
+      );
     } finally {
       await release(squatter);
     }
