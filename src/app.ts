@@ -36,7 +36,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger,
       metrics,
       apollo,
-      context: (requestId) => createContext(database.orm, requestId),
+      context: (requestId) => createContext(database.forRequest(), requestId),
       readiness: () => database.readiness(),
     });
     await listen(http, config.http);

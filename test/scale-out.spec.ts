@@ -1,5 +1,6 @@
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { InterviewSession } from '../src/interview-sessions/interview-session.entity';
+import { InterviewSessionReads } from '../src/interview-sessions/interview-session.reads';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
@@ -176,14 +177,14 @@ describe('with read replicas (DATABASE_REPLICA_URLS)', () => {
     app = await startReplicatedApp({ DB_REPLICA_MAX_LAG_SECONDS: '3600' });
     await replica.pauseReplay();
     try {
-      const request = app.database.orm.em.fork(); // what one request works with
-      const session = request.create(InterviewSession, { title: 'mine', candidateName: 'c' });
-      await request.flush();
+      const request = app.database.forRequest(); // what one request works with
+      const session = request.em.create(InterviewSession, { title: 'mine', candidateName: 'c' });
+      await request.em.flush();
 
-      const ownRead = await request.getRepository(InterviewSession).findById(session.id, new Set(['id', 'title']));
+      const ownRead = await new InterviewSessionReads(request).findById(session.id, new Set(['id', 'title']));
       expect(ownRead?.title).toBe('mine');
-      const otherRequest = app.database.orm.em.fork();
-      expect(await otherRequest.getRepository(InterviewSession).findById(session.id, new Set(['id']))).toBeNull();
+      const otherRequest = app.database.forRequest();
+      expect(await new InterviewSessionReads(otherRequest).findById(session.id, new Set(['id']))).toBeNull();
     } finally {
       await replica.resumeReplay();
     }

@@ -17,7 +17,17 @@ export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
+  /** What a counting field adds to a document's cost. */
+  countCost: number;
   maxTokens: number;
+}
+
+/** How requests share the pool (see database/pool-sharing.ts). */
+export interface PoolSharingConfig {
+  connectionsPerRequest: number;
+  /** Connections expensive reads may hold at once, across all requests. */
+  expensiveReads: number;
+  expensiveReadsWaitMs: number;
 }
 
 export interface DatabaseConfig {
@@ -29,6 +39,7 @@ export interface DatabaseConfig {
   expectedInstances: number;
   embedded: { dataDir?: string; port: number; systemDir: string };
   pool: PoolConfig;
+  sharing: PoolSharingConfig;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   queryTimeoutMs: number;
@@ -69,6 +80,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxDepth: env.GRAPHQL_MAX_DEPTH,
         maxAliases: env.GRAPHQL_MAX_ALIASES,
         maxCost: env.GRAPHQL_MAX_COST,
+        countCost: env.GRAPHQL_COUNT_COST,
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
     },
@@ -92,6 +104,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         prePing: env.DB_POOL_PRE_PING,
         prePingTimeoutMs: env.DB_POOL_PRE_PING_TIMEOUT_MS,
         prePingBypassMs: env.DB_POOL_PRE_PING_BYPASS_MS,
+      },
+      sharing: {
+        connectionsPerRequest: env.DB_MAX_CONNECTIONS_PER_REQUEST,
+        expensiveReads: Math.max(1, Math.floor((env.DB_POOL_MAX * env.DB_EXPENSIVE_READS_PERCENT) / 100)),
+        expensiveReadsWaitMs: env.DB_EXPENSIVE_READS_WAIT_MS,
       },
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,

@@ -35,6 +35,7 @@ export const environmentSchema = z
     GRAPHQL_MAX_DEPTH: integer(25, 1),
     GRAPHQL_MAX_ALIASES: integer(30, 0),
     GRAPHQL_MAX_COST: integer(5_000, 1),
+    GRAPHQL_COUNT_COST: integer(1_000, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -70,6 +71,9 @@ export const environmentSchema = z
     DB_CONNECT_TIMEOUT_MS: integer(2_000, 1),
     DB_STATEMENT_TIMEOUT_MS: integer(2_000, 0),
     DB_QUERY_TIMEOUT_MS: integer(2_500, 0),
+    DB_MAX_CONNECTIONS_PER_REQUEST: integer(2, 1),
+    DB_EXPENSIVE_READS_PERCENT: integer(25, 1, 100),
+    DB_EXPENSIVE_READS_WAIT_MS: integer(1_000, 0),
   })
   .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
     path: ['DB_POOL_MIN'],
@@ -88,7 +92,9 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   GRAPHQL_EXECUTOR: 'jit (graphql-jit: each document compiled once) or graphql-js (the reference interpreter); the answers are the same',
   GRAPHQL_MAX_DEPTH: 'deepest field nesting a document may have (introspection included)',
   GRAPHQL_MAX_ALIASES: 'most aliases in one document',
-  GRAPHQL_MAX_COST: 'highest cost of a document: 2 per object field, 1 per scalar field',
+  GRAPHQL_MAX_COST:
+    'highest cost of a document: 1 per scalar field, 2 per object field, per item of a page, and GRAPHQL_COUNT_COST per count (see Fair use)',
+  GRAPHQL_COUNT_COST: 'what a field that counts rows (totalCount) adds to the cost of a document',
   GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run after SIGTERM/SIGINT',
@@ -115,4 +121,8 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_CONNECT_TIMEOUT_MS: 'longest wait for a new connection to open',
   DB_STATEMENT_TIMEOUT_MS: 'server-side statement_timeout (0 = none)',
   DB_QUERY_TIMEOUT_MS: 'client-side limit for one query, catches silent sockets (0 = none)',
+  DB_MAX_CONNECTIONS_PER_REQUEST: 'most pooled connections one request holds at once; its other reads wait their turn',
+  DB_EXPENSIVE_READS_PERCENT:
+    'share of DB_POOL_MAX (at least one connection) that expensive reads (counts) may hold at once, across all requests',
+  DB_EXPENSIVE_READS_WAIT_MS: 'longest wait of an expensive read for that share; then EXPENSIVE_READS_BUSY',
 };

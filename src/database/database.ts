@@ -5,7 +5,9 @@ import { checkDatabase } from './database-health';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded/embedded-postgres';
 import { createOrmOptions } from './orm-options';
 import { ConnectionPool } from './pool/connection-pool';
+import { PoolSharing } from './pool/pool-sharing';
 import { ReplicaAwarePostgreSqlDriver, type ReplicaState } from './replicas/replica-aware-driver';
+import { RequestDatabase } from './request-database';
 import { startReplicaMonitor } from './replicas/replica-monitor';
 
 export interface Readiness {
@@ -21,6 +23,10 @@ export interface Readiness {
 export interface Database {
   orm: MikroORM;
   pool: ConnectionPool;
+  /** How requests share the pool: the per-request limit and the share of expensive reads. */
+  sharing: PoolSharing;
+  /** The database as one request uses it. */
+  forRequest(): RequestDatabase;
   /** Read replicas and their last checked state (empty without DATABASE_REPLICA_URLS). */
   replicas: readonly ReplicaState[];
   /** True when this process started the embedded PostgreSQL (no DATABASE_URL). */
@@ -44,9 +50,12 @@ export async function openDatabase(config: DatabaseConfig, entities: readonly En
     const replicaStates = driver.replicaSet.map((replica) => replica.state);
     const replicaMonitor = startReplicaMonitor(driver, config.replicas, logger);
     await replicaMonitor.ready();
+    const sharing = new PoolSharing(config.sharing);
     return {
       orm,
       pool: new ConnectionPool(orm, config.pool.max),
+      sharing,
+      forRequest: () => new RequestDatabase(orm, sharing),
       replicas: replicaStates,
       embedded: embedded !== undefined,
       readiness: async () => {

@@ -1,5 +1,5 @@
-import { ReferenceKind, type EntityManager, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
-import { readRows } from './read-query';
+import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
+import type { ReadOptions, RequestDatabase } from './request-database';
 import { parseTimestamptz } from './timestamptz';
 
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
@@ -18,7 +18,8 @@ interface Column {
  * through the entity and the unit of work.
  *
  * The columns come from MikroORM's metadata: a property added to the entity is read by every
- * query with no other edit. Every read goes through readRows (read-query.ts).
+ * query with no other edit. Every read is the request's (request-database.ts): within its share
+ * of the pool, through readRows (read-query.ts).
  */
 export class EntityRows<T extends object> {
   readonly table: string;
@@ -41,8 +42,8 @@ export class EntityRows<T extends object> {
   private static readonly byMetadata = new WeakMap<EntityMetadata, EntityRows<object>>();
 
   /** The reader of an entity, built once from its metadata. */
-  static of<T extends object>(em: EntityManager, entity: EntityName<T>): EntityRows<T> {
-    const meta = em.getMetadata().get(entity);
+  static of<T extends object>(db: RequestDatabase, entity: EntityName<T>): EntityRows<T> {
+    const meta = db.metadata.get(entity);
     let rows = EntityRows.byMetadata.get(meta) as EntityRows<T> | undefined;
     if (!rows) {
       rows = new EntityRows(meta);
@@ -73,8 +74,8 @@ export class EntityRows<T extends object> {
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */
-  async read(em: EntityManager, sql: string, params: readonly unknown[]): Promise<PlainEntity<T>[]> {
-    const rows = await readRows<Record<string, unknown>>(em, sql, params);
+  async read(db: RequestDatabase, sql: string, params: readonly unknown[], options?: ReadOptions): Promise<PlainEntity<T>[]> {
+    const rows = await db.readRows<Record<string, unknown>>(sql, params, options);
     for (const row of rows) {
       for (const name of this.timestamps) {
         const value = row[name];

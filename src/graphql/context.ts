@@ -1,43 +1,32 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestDatabase } from '../database/request-database';
 
-/** What every resolver gets: an EntityManager of its own, forked for this request. */
+/** What every resolver gets. */
 export interface Context {
-  /** The request's own EntityManager (a fork): writes, transactions, anything with a unit of work. */
+  /** The request's use of the database: its reads, within its share of the pool. */
+  readonly db: RequestDatabase;
+  /** The request's own EntityManager (a fork, made on first use): writes, transactions, the unit of work. */
   readonly em: EntityManager;
-  /**
-   * For reads of plain rows (database/entity-rows.ts), which use an EntityManager only for its
-   * connections: the request's own once it has one, so that its reads see its writes; until
-   * then the root one, whose connections are the same pools. Forking costs a read-only request
-   * more than its query.
-   */
-  readonly readEm: EntityManager;
   /** From the client's x-request-id when it sent a usable one; echoed in the response. */
   readonly requestId: string;
 }
 
 /**
- * The context of one request. The global EntityManager is never used by a request; the fork is
- * made when a resolver first asks for it, so requests that need no database pay nothing for it.
+ * The context of one request. The global EntityManager is never used by a request's unit of work.
  * The getter sits on the class, not the object: Apollo copies the context's own properties for
- * each operation, which would call a getter of the object itself.
+ * each operation, which would call a getter of the object itself (and fork for nothing).
  */
 class RequestContext implements Context {
-  private forked: EntityManager | undefined;
-
   constructor(
-    private readonly orm: MikroORM,
+    readonly db: RequestDatabase,
     readonly requestId: string,
   ) {}
 
   get em(): EntityManager {
-    return (this.forked ??= this.orm.em.fork());
-  }
-
-  get readEm(): EntityManager {
-    return this.forked ?? this.orm.em;
+    return this.db.em;
   }
 }
 
-export function createContext(orm: MikroORM, requestId: string): Context {
-  return new RequestContext(orm, requestId);
+export function createContext(db: RequestDatabase, requestId: string): Context {
+  return new RequestContext(db, requestId);
 }

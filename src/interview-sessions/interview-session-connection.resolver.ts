@@ -1,13 +1,13 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../graphql/context';
-import { InterviewSession } from './interview-session.entity';
+import { InterviewSessionReads } from './interview-session.reads';
 import { InterviewSessionConnection } from './interview-session-connection';
 
 @Resolver(() => InterviewSessionConnection)
 export class InterviewSessionConnectionResolver {
   /** A count over the whole filter is the expensive part of a page: it runs only when asked for. */
   @FieldResolver(() => Int, { description: 'sessions matching the filter, on all pages' })
-  totalCount(@Root() connection: InterviewSessionConnection, @Ctx() { readEm }: Context): Promise<number> {
-    return readEm.getRepository(InterviewSession).countMatching(connection.filter);
+  totalCount(@Root() connection: InterviewSessionConnection, @Ctx() { db }: Context): Promise<number> {
+    return new InterviewSessionReads(db).countMatching(connection.filter);
   }
 }

@@ -3,7 +3,7 @@ import { PageInfo } from '../graphql/page-info';
 import { encodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
-import type { InterviewSessionData } from './interview-session.repository';
+import type { InterviewSessionData } from './interview-session.reads';
 
 @ObjectType({ simpleResolvers: true })
 export class InterviewSessionEdge {

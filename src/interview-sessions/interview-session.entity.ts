@@ -1,7 +1,6 @@
-import { Check, Entity, EntityRepositoryType, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { v7 as uuidv7 } from 'uuid';
-import { InterviewSessionRepository } from './interview-session.repository';
 import { InterviewSessionStatus } from './interview-session-status';
 
 /**
@@ -11,7 +10,7 @@ import { InterviewSessionStatus } from './interview-session-status';
  * JavaScript Date, so a value read back, put in a cursor and compared again is exactly equal.
  */
 @ObjectType({ description: 'An interview with one candidate.', simpleResolvers: true })
-@Entity({ tableName: 'interview_session', repository: () => InterviewSessionRepository })
+@Entity({ tableName: 'interview_session' })
 @Index({ name: 'interview_session_status_index', properties: ['status'] })
 @Index({
   name: 'interview_session_created_at_index',
@@ -27,7 +26,6 @@ import { InterviewSessionStatus } from './interview-session-status';
   expression: '(char_length(candidate_name) >= 1) AND (char_length(candidate_name) <= 200)',
 })
 export class InterviewSession {
-  [EntityRepositoryType]?: InterviewSessionRepository;
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
 
   /** Time-ordered (UUID v7): new rows land at the end of the primary key index. */

@@ -11,7 +11,7 @@ import { decodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
 import { InterviewSessionFilter } from './interview-session-filter.input';
-import type { InterviewSessionData } from './interview-session.repository';
+import { InterviewSessionReads, type InterviewSessionData } from './interview-session.reads';
 import { applyStatusAction, type StatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
 
@@ -24,15 +24,15 @@ export class InterviewSessionResolver {
   @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
   interviewSession(
     @Arg('id', () => ID) id: string,
-    @Ctx() { readEm }: Context,
+    @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InterviewSessionData | null> {
-    return readEm.getRepository(InterviewSession).findById(sessionId(id), selectedFields(info, [[]]));
+    return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, [[]]));
   }
 
   @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
   async interviewSessions(
-    @Ctx() { readEm }: Context,
+    @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
     @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
@@ -45,7 +45,7 @@ export class InterviewSessionResolver {
     }
     const position = after == null ? undefined : decodeCursor(after);
     const fields = selectedFields(info, NODE_PATHS);
-    const page = await readEm.getRepository(InterviewSession).findPage(filter, pageSize, position, fields);
+    const page = await new InterviewSessionReads(db).findPage(filter, pageSize, position, fields);
     return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 

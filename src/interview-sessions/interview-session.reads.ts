@@ -1,7 +1,6 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
 import { EntityRows, type PlainEntity } from '../database/entity-rows';
 import { onlyRow } from '../database/only-row';
-import { readRows } from '../database/read-query';
+import type { RequestDatabase } from '../database/request-database';
 import type { CursorPosition } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
@@ -18,17 +17,19 @@ export interface SessionPage {
 const CURSOR_FIELDS = ['id', 'createdAt'] as const;
 
 /**
- * Reads return plain rows of only the fields asked for (see database/entity-rows.ts); writes go
- * through the entity and the unit of work.
+ * The reads of a request: plain rows of only the fields asked for (see database/entity-rows.ts),
+ * within the request's share of the pool. Writes go through the entity and the unit of work.
  */
-export class InterviewSessionRepository extends EntityRepository<InterviewSession> {
-  private get rows(): EntityRows<InterviewSession> {
-    return EntityRows.of(this.getEntityManager(), InterviewSession);
+export class InterviewSessionReads {
+  private readonly rows: EntityRows<InterviewSession>;
+
+  constructor(private readonly db: RequestDatabase) {
+    this.rows = EntityRows.of(db, InterviewSession);
   }
 
   async findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
     const { rows } = this;
-    const [session] = await rows.read(this.getEntityManager(), `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
+    const [session] = await rows.read(this.db, `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
     return session ?? null;
   }
 
@@ -53,14 +54,15 @@ export class InterviewSessionRepository extends EntityRepository<InterviewSessio
       `select ${rows.selectList(fields, CURSOR_FIELDS)} from ${rows.table} ${whereClause(where)} ` +
       // One extra row tells whether a next page exists.
       'order by created_at desc, id desc limit ?';
-    const page = await rows.read(this.getEntityManager(), sql, [...where.params, first + 1]);
+    const page = await rows.read(this.db, sql, [...where.params, first + 1]);
     return { sessions: page.slice(0, first), hasNextPage: page.length > first };
   }
 
+  /** A count scans every matching row: an expensive read, within its share of the pool. */
   async countMatching(filter: InterviewSessionFilter | null | undefined): Promise<number> {
     const where = toWhere(filter);
     const sql = `select count(*)::int as count from ${this.rows.table} ${whereClause(where)}`;
-    return onlyRow(await readRows<{ count: number }>(this.getEntityManager(), sql, where.params)).count;
+    return onlyRow(await this.db.readRows<{ count: number }>(sql, where.params, { expensive: true })).count;
   }
 }
 

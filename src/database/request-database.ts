@@ -1,0 +1,43 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { ConcurrencyLimit } from './pool/concurrency-limit';
+import type { PoolSharing } from './pool/pool-sharing';
+import { readRows } from './read-query';
+
+export interface ReadOptions {
+  /** A read that scans (a count): it runs within the process-wide share for expensive reads. */
+  expensive?: boolean;
+}
+
+/**
+ * One request's use of the database: its own EntityManager for writes, and its plain-row reads,
+ * within its share of the pool (pool/pool-sharing.ts).
+ */
+export class RequestDatabase {
+  private forked: EntityManager | undefined;
+  private connections: ConcurrencyLimit | undefined;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly sharing: PoolSharing,
+  ) {}
+
+  /** The request's own EntityManager, forked on first use: writes, transactions, the unit of work. */
+  get em(): EntityManager {
+    return (this.forked ??= this.orm.em.fork());
+  }
+
+  get metadata() {
+    return this.orm.getMetadata();
+  }
+
+  /**
+   * Rows of a read-only query (knex's `?` placeholders; see read-query.ts). Before the request has
+   * its own EntityManager, reads use the root one's connections (the same pools): forking costs a
+   * read-only request more than its query. Once it has written, its reads see its writes.
+   */
+  readRows<Row extends object>(sql: string, params: readonly unknown[], { expensive = false }: ReadOptions = {}): Promise<Row[]> {
+    const read = () => readRows<Row>(this.forked ?? this.orm.em, sql, params);
+    const connections = (this.connections ??= this.sharing.forRequest());
+    return connections.run(expensive ? () => this.sharing.runExpensive(read) : read);
+  }
+}
