@@ -10,7 +10,7 @@
  *   BENCH_WARMUP        3         seconds of unmeasured load before each run
  *   BENCH_ROUNDS        2         every scenario runs once per round on each server; medians are reported
  *   BENCH_CONNECTIONS   32        concurrency; the overload scenario uses BENCH_OVERLOAD_CONNECTIONS (200)
- *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some
+ *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -29,6 +29,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { encodeCursor } from '../src/interview-sessions/cursor';
+import { fairnessTable, measureFairness } from './fairness';
 import { QUERIES } from './floor-server';
 import { backendTicks, backendTicksSpent, cpuTicks, machineTicks, rssKb } from './proc-stats';
 import { markdown, summarise, type Measurement, type Summary, type TargetName } from './report';
@@ -580,7 +581,10 @@ async function main(): Promise<void> {
   const code = codeState(serverMain);
   if (code.srcChangedAt > code.distBuiltAt) log('warning: src/ changed after the last build: the benchmark runs the older dist/');
   const scenarios = SCENARIOS.filter((scenario) => !config.scenarios || config.scenarios.includes(scenario.key));
-  if (scenarios.length === 0) throw new Error(`BENCH_SCENARIOS matches none of ${SCENARIOS.map((s) => s.key).join(', ')}`);
+  const fairness = !config.scenarios || config.scenarios.includes('fairness');
+  if (scenarios.length === 0 && !fairness) {
+    throw new Error(`BENCH_SCENARIOS matches none of ${[...SCENARIOS.map((s) => s.key), 'fairness'].join(', ')}`);
+  }
 
   const seeded: SeedResult = await seed({ databaseUrl: config.databaseUrl, rows: config.rows, log });
   const db = new Client({ connectionString: config.databaseUrl, application_name: 'bench-runner' });
@@ -642,6 +646,8 @@ async function main(): Promise<void> {
     const table = markdown(summaries);
     console.log(`\n${table}\n`);
     console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
+    const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
+    if (fairnessResult) console.log(`\n${fairnessTable(fairnessResult)}\n`);
     mkdirSync(RESULTS, { recursive: true });
     const report = {
       startedAt,
@@ -659,6 +665,7 @@ async function main(): Promise<void> {
       checks,
       summary: summaries,
       table,
+      fairness: fairnessResult,
       runs,
     };
     writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

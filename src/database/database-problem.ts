@@ -28,8 +28,16 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 
-/** SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections, statement timeout. */
+/**
+ * SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections, a statement
+ * cancelled (by an administrator, or PostgreSQL shutting down; a statement timeout is not an
+ * outage, see isStatementTimeout).
+ */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
+
+/** PostgreSQL's query_canceled, with this message when the statement ran past statement_timeout. */
+const QUERY_CANCELED = '57014';
+const STATEMENT_TIMEOUT_MESSAGE = 'statement timeout';
 
 /** Refusals that waiting will not heal, by SQLSTATE, with the setting to check. */
 const MISCONFIGURED_SQLSTATES: Record<string, string> = {
@@ -81,6 +89,7 @@ const codeOf = (failure: DriverFailure) => (typeof failure.code === 'string' ? f
 
 /** Why the database could not serve this request, or undefined when the error is not the database's. */
 export function databaseProblemOf(error: unknown): DatabaseProblem | undefined {
+  if (isStatementTimeout(error)) return undefined;
   for (const failure of causeChain(error)) {
     const code = codeOf(failure);
     const message = messageOf(failure);
@@ -118,6 +127,17 @@ export function isConnectionLost(error: unknown): boolean {
     if (NOT_REACHED_MESSAGES.some((known) => message.includes(known))) return false;
     if (LOST_CODES.has(code) || LOST_SQLSTATES.has(code) || code.startsWith('08')) return true;
     if (CONNECTION_LOST_MESSAGES.some((known) => message.includes(known))) return true;
+  }
+  return false;
+}
+
+/**
+ * The statement ran longer than statement_timeout allows, and PostgreSQL cancelled it: the query
+ * was too expensive for the time it may take. The database itself answered.
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  for (const failure of causeChain(error)) {
+    if (codeOf(failure) === QUERY_CANCELED && messageOf(failure).includes(STATEMENT_TIMEOUT_MESSAGE)) return true;
   }
   return false;
 }

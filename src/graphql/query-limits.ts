@@ -1,8 +1,8 @@
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/config';
+import { queryCostRule } from './query-cost';
 
 /** The codes a rejected document gets; clients can tell which limit they hit. */
 export const LimitCode = {
@@ -13,9 +13,10 @@ export const LimitCode = {
 } as const;
 
 /**
- * Validation rules (GraphQL Armor) that reject abusive documents before execution, with HTTP
- * 400. Apollo caches validated documents, so they cost nothing on repeated queries.
- * Introspection is not exempt: the standard introspection query fits the defaults.
+ * Validation rules that reject abusive documents before execution, with HTTP 400: depth and
+ * aliases (GraphQL Armor), cost (query-cost.ts: what the document makes the database do). Apollo
+ * caches validated documents, so they cost nothing on repeated queries. Introspection is not
+ * exempt: the standard introspection query fits the defaults.
  */
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   const rejectWith = (code: string) => ({
@@ -28,7 +29,13 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, ...rejectWith(LimitCode.QUERY_TOO_DEEP) }),
     maxAliasesRule({ n: limits.maxAliases, ...rejectWith(LimitCode.TOO_MANY_ALIASES) }),
-    costLimitRule({ maxCost: limits.maxCost, depthCostFactor: 1, ignoreIntrospection: false, ...rejectWith(LimitCode.QUERY_TOO_COMPLEX) }),
+    queryCostRule(limits, (context, cost) =>
+      context.reportError(
+        new GraphQLError(`Query cost ${cost} exceeds the limit of ${limits.maxCost} (each totalCount costs ${limits.countCost})`, {
+          extensions: { code: LimitCode.QUERY_TOO_COMPLEX },
+        }),
+      ),
+    ),
   ];
 }
 

@@ -18,6 +18,10 @@ import { UpdateInterviewSessionInput } from './update-interview-session.input';
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
 /** Where a connection's sessions are selected: `nodes { … }` and `edges { node { … } }`. */
 const NODE_PATHS = [['nodes'], ['edges', 'node']];
+/** What of a connection needs its page read. */
+const PAGE_FIELDS = ['nodes', 'edges', 'pageInfo'];
+/** The fields selected on the field itself. */
+const OWN_FIELDS = [[]];
 
 @Resolver(() => InterviewSession)
 export class InterviewSessionResolver {
@@ -27,7 +31,7 @@ export class InterviewSessionResolver {
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InterviewSessionData | null> {
-    return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, [[]]));
+    return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, OWN_FIELDS));
   }
 
   @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
@@ -44,8 +48,11 @@ export class InterviewSessionResolver {
       throw new InvalidInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
     }
     const position = after == null ? undefined : decodeCursor(after);
-    const fields = selectedFields(info, NODE_PATHS);
-    const page = await new InterviewSessionReads(db).findPage(filter, pageSize, position, fields);
+    // Only totalCount asked for: the page itself would be read for nothing.
+    const connectionFields = selectedFields(info, OWN_FIELDS);
+    if (!PAGE_FIELDS.some((field) => connectionFields.has(field)))
+      return new InterviewSessionConnection([], false, position !== undefined, filter);
+    const page = await new InterviewSessionReads(db).findPage(filter, pageSize, position, selectedFields(info, NODE_PATHS));
     return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 

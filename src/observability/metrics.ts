@@ -1,16 +1,19 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ConnectionPool } from '../database/pool/connection-pool';
+import type { PoolSharing } from '../database/pool/pool-sharing';
 import type { ReplicaState } from '../database/replicas/replica-aware-driver';
 
-export type RequestOutcome = 'ok' | 'client_error' | 'database_unavailable' | 'internal';
+export type RequestOutcome = 'ok' | 'client_error' | 'busy' | 'database_unavailable' | 'internal';
 
 export interface Metrics {
   registry: Registry;
-  observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number): void;
+  /** `limit`: the limit the request hit, if it was refused by one (see the request plugin). */
+  observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number, limit?: string): void;
 }
 
 export interface MetricSources {
   pool: ConnectionPool;
+  sharing: PoolSharing;
   replicas: readonly ReplicaState[];
 }
 
@@ -19,10 +22,11 @@ export interface MetricSources {
  * the pool's numbers read at scrape time and its events counted, the replicas' state, the GraphQL
  * requests, and Node's process metrics.
  */
-export function createMetrics({ pool, replicas }: MetricSources): Metrics {
+export function createMetrics({ pool, sharing, replicas }: MetricSources): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerPoolMetrics(registry, pool);
+  registerSharingMetrics(registry, sharing);
   registerReplicaMetrics(registry, replicas);
   return { registry, observeGraphQLRequest: graphqlRequestMetrics(registry) };
 }
@@ -78,6 +82,23 @@ function registerPoolMetrics(registry: Registry, pool: ConnectionPool): void {
   });
 }
 
+function registerSharingMetrics(registry: Registry, sharing: PoolSharing): void {
+  const { expensiveReads } = sharing;
+  new Gauge({ name: 'db_expensive_reads_max', help: 'Connections expensive reads (counts) may hold at once', registers: [registry] }).set(
+    expensiveReads.capacity,
+  );
+  new Gauge({
+    name: 'db_expensive_reads',
+    help: 'Expensive reads (counts) running, and waiting for their share of the pool',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.set({ state: 'running' }, expensiveReads.inUse);
+      this.set({ state: 'waiting' }, expensiveReads.waiting);
+    },
+  });
+}
+
 function registerReplicaMetrics(registry: Registry, replicas: readonly ReplicaState[]): void {
   new Gauge({
     name: 'db_replica_up',
@@ -120,6 +141,12 @@ function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLReque
     help: 'Responses that said DATABASE_UNAVAILABLE (HTTP 503)',
     registers: [registry],
   });
+  const limited = new Counter({
+    name: 'graphql_limit_rejections_total',
+    help: 'Requests refused by a limit, by limit (depth, aliases, cost, tokens, statement_timeout, expensive_reads)',
+    labelNames: ['limit'],
+    registers: [registry],
+  });
   // The series of each label pair, looked up once: labels given as an object are hashed on every call.
   interface Series {
     count: Counter.Internal;
@@ -134,10 +161,11 @@ function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLReque
       byOutcome.set(outcome, (pair = { count: requests.labels(operation, outcome), duration: durations.labels(operation, outcome) }));
     return pair;
   };
-  return (operation, outcome, seconds) => {
+  return (operation, outcome, seconds, limit) => {
     const { count, duration } = seriesOf(operation, outcome);
     count.inc();
     duration.observe(seconds);
     if (outcome === 'database_unavailable') databaseUnavailable.inc();
+    if (limit) limited.inc({ limit });
   };
 }

@@ -2,9 +2,20 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
-import { clientErrorOf, DATABASE_UNAVAILABLE } from '../graphql/client-errors';
+import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, QUERY_TIMED_OUT } from '../graphql/client-errors';
+import { LimitCode } from '../graphql/query-limits';
 import type { Logger } from './logger';
 import type { Metrics, RequestOutcome } from './metrics';
+
+/** The limit a request hit, by the code its client got: in the log line and the metrics. */
+const LIMITS: Readonly<Record<string, string>> = {
+  [LimitCode.QUERY_TOO_DEEP]: 'depth',
+  [LimitCode.TOO_MANY_ALIASES]: 'aliases',
+  [LimitCode.QUERY_TOO_COMPLEX]: 'cost',
+  [LimitCode.QUERY_TOO_LARGE]: 'tokens',
+  [QUERY_TIMED_OUT]: 'statement_timeout',
+  [EXPENSIVE_READS_BUSY]: 'expensive_reads',
+};
 
 /** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
 const MAX_OPERATION_LABELS = 200;
@@ -47,8 +58,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
             }
           }
           const outcome = outcomeOf(errors);
-          const operation = operationLabel(operationName);
-          metrics.observeGraphQLRequest(operation, outcome, seconds);
+          const limit = limitOf(errors);
+          metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);
           logger.info(
             {
               requestId: contextValue.requestId,
@@ -56,6 +67,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
               outcome,
               status: response.http.status ?? 200,
               durationMs: Math.round(seconds * 10_000) / 10,
+              ...(limit && { limit }),
             },
             'graphql request',
           );
@@ -70,5 +82,14 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
   if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
   return 'client_error';
+}
+
+function limitOf(errors: readonly GraphQLFormattedError[] | undefined): string | undefined {
+  for (const error of errors ?? []) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && code in LIMITS) return LIMITS[code];
+  }
+  return undefined;
 }
