@@ -66,7 +66,7 @@ describe('the cost of a document', () => {
     const response = await graphql(app.url, countAliases(30));
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toEqual(['QUERY_TOO_COMPLEX']);
-    expect(response.body.errors![0]!.message).toMatch(/each totalCount costs 1000/);
+    expect(response.body.errors![0]!.message).toMatch(/each totalCount costs 900/);
     expect(await metric('graphql_limit_rejections_total', '{limit="cost"}')).toBe(1);
     const logged = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'graphql request');
     expect(logged).toMatchObject({ status: 400, outcome: 'client_error', limit: 'cost' });
@@ -74,8 +74,8 @@ describe('the cost of a document', () => {
 
   it('accepts up to GRAPHQL_MAX_COST ÷ GRAPHQL_COUNT_COST counts, and pages priced per item', async () => {
     app = await start();
-    expectOk(await graphql(app.url, countAliases(4)));
-    expect(errorCodes(await graphql(app.url, countAliases(5)))).toEqual(['QUERY_TOO_COMPLEX']);
+    expectOk(await graphql(app.url, countAliases(5)));
+    expect(errorCodes(await graphql(app.url, countAliases(6)))).toEqual(['QUERY_TOO_COMPLEX']);
     // 100 items × (id + title) and the connection: well within the limit; 30 such pages are not.
     expectOk(await graphql(app.url, '{ interviewSessions(first: 100) { nodes { id title } } }'));
     const thirtyPages = `{ ${Array.from({ length: 30 }, (_, i) => `p${i}: interviewSessions(first: 100) { nodes { id title } }`).join(' ')} }`;
@@ -154,7 +154,7 @@ describe('when several clients send the costliest documents the limits accept', 
   it('keeps a well-behaved client listing pages without an error, and its latency bounded', async () => {
     app = await start();
     const url = app.url;
-    const costliest = countAliases(4);
+    const costliest = countAliases(5);
     expectOk(await graphql(url, costliest));
     const attackersEnd = performance.now() + 4_000;
     const attackerCodes = new Map<string, number>();
@@ -181,7 +181,7 @@ describe('when several clients send the costliest documents the limits accept', 
     const p50 = latencies[Math.floor(latencies.length / 2)]!;
     const worst = latencies.at(-1)!;
     console.info(
-      `5 clients sending ${costliest.length}-character documents of 4 counts each over ${ROWS} rows, for 4 s: ` +
+      `5 clients sending ${costliest.length}-character documents of 5 counts each over ${ROWS} rows, for 4 s: ` +
         `the well-behaved client listed ${latencies.length} pages, 0 errors, p50 ${p50.toFixed(0)} ms, worst ${worst.toFixed(0)} ms; ` +
         `attackers got ${JSON.stringify(Object.fromEntries(attackerCodes))}`,
     );

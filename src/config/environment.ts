@@ -35,7 +35,7 @@ export const environmentSchema = z
     GRAPHQL_MAX_DEPTH: integer(25, 1),
     GRAPHQL_MAX_ALIASES: integer(30, 0),
     GRAPHQL_MAX_COST: integer(5_000, 1),
-    GRAPHQL_COUNT_COST: integer(1_000, 0),
+    GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
