@@ -61,6 +61,8 @@ export interface ServerStats {
   status: string;
   /** Requests sent to it (HAProxy's stot). */
   requests: number;
+  /** Requests on it right now (scur). */
+  current: number;
   /** Requests that failed in the end because no connection to it could be opened (econ); one retried elsewhere counts as a redispatch instead. */
   connectionErrors: number;
   /** Response errors (eresp), aborts by the server included. */
@@ -201,6 +203,7 @@ function parseServerStats(csv: string): ServerStats[] {
       name: at(cells, 'svname'),
       status: at(cells, 'status'),
       requests: count(cells, 'stot'),
+      current: count(cells, 'scur'),
       connectionErrors: count(cells, 'econ'),
       responseErrors: count(cells, 'eresp'),
       serverAborts: count(cells, 'srv_abrt'),
