@@ -75,6 +75,8 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; url: stri
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      // No load balancer to drain from: stop at once.
+      SHUTDOWN_DRAIN_DELAY_MS: '0',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: settings.databaseUrl,

@@ -16,9 +16,18 @@ export interface App {
   database: Database;
   /** Where it listens, e.g. http://127.0.0.1:4000 */
   url: string;
+  /**
+   * Starts the drain before a stop: /health/ready answers 503 (`shutting down`) so that load
+   * balancers take this instance out, while every request that still arrives is served, each
+   * response closing its connection so that clients reconnect elsewhere.
+   */
+  drain(): void;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
   stop(): Promise<void>;
 }
+
+/** What /health/ready answers once the drain has begun: the database is not even asked. */
+const SHUTTING_DOWN = { ready: false, report: { status: 'unavailable', reason: 'shutting down' } };
 
 /** The feature modules' entities and resolvers → database → GraphQL (Apollo) → HTTP server, listening. */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
@@ -31,13 +40,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
     await apollo.start();
+    let draining = false;
     const http = await createHttpServer({
       bodyLimitBytes: config.http.bodyLimitBytes,
       logger,
       metrics,
       apollo,
       context: (requestId) => createContext(database.forRequest(), requestId),
-      readiness: () => database.readiness(),
+      readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
+      draining: () => draining,
     });
     await listen(http, config.http);
     const { port } = http.server.address() as { port: number };
@@ -46,6 +57,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       http,
       database,
       url: `http://${host}:${port}`,
+      drain: () => {
+        draining = true;
+      },
       stop: async () => {
         await http.close();
         await database.close();

@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const app = startApp(config, logger);
   // Signals are handled from the first moment: one during start-up (the embedded PostgreSQL
   // initialising, say) stops the app as soon as it has started, instead of killing the process
-  // and orphaning that PostgreSQL. A second signal ends the process at once.
+  // and orphaning that PostgreSQL. A second signal ends the process at once (exit 1), drain or
+  // not: Ctrl-C twice.
   let started = false;
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -24,10 +25,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    // No load balancer can have taken an instance in that was not started yet: no drain then.
+    const drainDelayMs = started ? config.http.shutdownDrainDelayMs : 0;
     if (!started) logger.info({ signal }, 'stop requested during start-up: stopping once started');
     // A start that fails is reported by main()'s caller.
     app.then(
-      (running) => stop(running, signal, config, logger),
+      (running) => stop(running, signal, drainDelayMs, config, logger),
       () => undefined,
     );
   };
@@ -37,21 +40,31 @@ async function main(): Promise<void> {
   started = true;
 }
 
-/** Stops the app within SHUTDOWN_TIMEOUT_MS, then ends the process: 0 when all went well. */
-function stop(app: App, signal: NodeJS.Signals, config: Config, logger: Logger): void {
-  logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
-  // The last resort if closing itself hangs: the deadline plus a grace period.
-  setTimeout(() => process.exit(1), config.http.shutdownTimeoutMs + 5_000).unref();
-  stopWithin(config.http.shutdownTimeoutMs, app, logger).then(
-    () => {
-      logger.info('stopped');
-      exitAfterLogs(logger, 0);
-    },
-    (error: unknown) => {
-      logger.error({ err: error }, 'shutdown failed');
-      exitAfterLogs(logger, 1);
-    },
-  );
+/**
+ * Drains for `drainDelayMs` (readiness 503, every request still served), then stops the app
+ * within SHUTDOWN_TIMEOUT_MS, then ends the process: 0 when all went well.
+ */
+function stop(app: App, signal: NodeJS.Signals, drainDelayMs: number, config: Config, logger: Logger): void {
+  // The last resort if closing itself hangs: the drain, the deadline, then a grace period.
+  setTimeout(() => process.exit(1), drainDelayMs + config.http.shutdownTimeoutMs + 5_000).unref();
+  app.drain();
+  if (drainDelayMs > 0) logger.info({ signal, drainDelayMs }, 'draining: /health/ready answers 503, requests are still served');
+  const drained = drainDelayMs > 0 ? new Promise((done) => setTimeout(done, drainDelayMs)) : Promise.resolve();
+  void drained
+    .then(() => {
+      logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
+      return stopWithin(config.http.shutdownTimeoutMs, app, logger);
+    })
+    .then(
+      () => {
+        logger.info('stopped');
+        exitAfterLogs(logger, 0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        exitAfterLogs(logger, 1);
+      },
+    );
 }
 
 /** Requests still running at the deadline are cut, so a stuck client cannot hold the process. */

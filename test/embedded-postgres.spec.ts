@@ -122,8 +122,9 @@ describe('when a server was killed with SIGKILL', () => {
 });
 
 describe('when SIGTERM arrives while the server is still starting', () => {
-  it('finishes starting, then stops in order: exit 0 and no PostgreSQL left behind', async () => {
-    const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) });
+  it('finishes starting, then stops in order, without a drain: exit 0 and no PostgreSQL left behind', async () => {
+    // A drain longer than the test's wait: an instance that never served needs none, and gets none.
+    const server = spawnServer({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), SHUTDOWN_DRAIN_DELAY_MS: '60000' });
     await server.waitForLog(
       (line) => line.msg.includes('embedded PostgreSQL') || line.msg.includes('initialising'),
       'the embedded PostgreSQL starting',
@@ -133,6 +134,7 @@ describe('when SIGTERM arrives while the server is still starting', () => {
     expect(server.logs().map((line) => line.msg)).toEqual(
       expect.arrayContaining(['stop requested during start-up: stopping once started', 'embedded PostgreSQL stopped', 'stopped']),
     );
+    expect(server.logs().map((line) => line.msg)).not.toContainEqual(expect.stringMatching(/^draining/));
     expect(await postgresProcessesOn(dataDir)).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client, type ClientConfig } from 'pg';
+import { startHAProxy, type HAProxy } from './support/haproxy';
 import { ifSetUp } from './support/if-set-up';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import {
@@ -11,11 +15,13 @@ import {
 } from './support/postgres-cluster';
 import { processExists } from './support/process-table';
 import { createDatabaseOn, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
 
 /**
  * Proves the harnesses later specs rely on: a real PgBouncer in transaction pool mode in front
- * of the test PostgreSQL, and a disposable primary with a hot standby fed by real streaming
- * replication. Also pins down the transaction-mode pitfalls those specs must design around.
+ * of the test PostgreSQL, a disposable primary with a hot standby fed by real streaming
+ * replication, and a real HAProxy health-checking the servers it balances. Also pins down the
+ * transaction-mode pitfalls those specs must design around, and what HAProxy retries.
  */
 
 const openClients = new Set<Client>();
@@ -282,5 +288,139 @@ describe('PostgreSQL primary with a streaming hot standby', () => {
     await primary.query('insert into survives_crash values (2)');
     await waitForReplay(primary, replica);
     expect(await replica.query('select count(*)::int as n from survives_crash')).toEqual([{ n: 2 }]);
+  });
+});
+
+describe('HAProxy in front of servers it health-checks', () => {
+  /** A plain HTTP server: /health/ready answers 200 while `healthy`, anything else says who answered. */
+  interface Backend {
+    name: string;
+    port: number;
+    healthy: boolean;
+    /** Requests other than health checks, as `METHOD /path`. */
+    received: string[];
+    /** Destroys the connection of every POST instead of answering: a crash with the request in flight. */
+    crashOnPost: boolean;
+    server: http.Server;
+  }
+  const backends: Backend[] = [];
+  let proxy: HAProxy | undefined;
+
+  async function startBackend(name: string): Promise<Backend> {
+    const backend: Backend = { name, port: 0, healthy: true, received: [], crashOnPost: false, server: http.createServer() };
+    backend.server.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
+      if (request.url === '/health/ready') {
+        response.writeHead(backend.healthy ? 200 : 503).end();
+        return;
+      }
+      backend.received.push(`${request.method} ${request.url}`);
+      if (request.method === 'POST' && backend.crashOnPost) request.socket.destroy();
+      else response.end(`answered by ${name}`);
+    });
+    await new Promise<void>((listening) => backend.server.listen(0, '127.0.0.1', listening));
+    backend.port = (backend.server.address() as AddressInfo).port;
+    backends.push(backend);
+    return backend;
+  }
+
+  const closeListener = (backend: Backend) =>
+    new Promise<void>((closed) => {
+      backend.server.close(() => closed());
+      backend.server.closeAllConnections();
+    });
+
+  async function get(path: string): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${proxy!.url}${path}`);
+    return { status: response.status, text: await response.text() };
+  }
+
+  /** A POST on a client connection of its own: its status. */
+  const postOnce = (url: string) =>
+    new Promise<{ status: number }>((answered, failed) => {
+      const request = http.request(url, { method: 'POST', agent: false }, (response) => {
+        response.resume();
+        response.on('end', () => answered({ status: response.statusCode! }));
+      });
+      request.on('error', failed);
+      request.end('once');
+    });
+
+  afterEach(async () => {
+    await proxy?.stop();
+    proxy = undefined;
+    await Promise.all(backends.splice(0).map((backend) => (backend.server.listening ? closeListener(backend) : Promise.resolve())));
+  });
+
+  it('balances round-robin over the servers its checks find up; stop() ends it and removes its folder', async () => {
+    const [a, b] = [await startBackend('a'), await startBackend('b')];
+    proxy = await startHAProxy({ servers: [a, b], checkIntervalMs: 100, fall: 2, rise: 1 });
+    expect(proxy.config).toContain('option httpchk GET /health/ready');
+    await proxy.waitForStatus('a', 'UP');
+    await proxy.waitForStatus('b', 'UP');
+
+    const answers = await Promise.all(Array.from({ length: 4 }, async (_, n) => (await get(`/${n}`)).text));
+    expect(answers.sort()).toEqual(['answered by a', 'answered by a', 'answered by b', 'answered by b']);
+    expect((await proxy.servers()).map(({ name, requests }) => ({ name, requests }))).toEqual([
+      { name: 'a', requests: 2 },
+      { name: 'b', requests: 2 },
+    ]);
+
+    const { pid, configDir } = proxy;
+    await proxy.stop();
+    expect(processExists(pid)).toBe(false);
+    expect(existsSync(configDir)).toBe(false);
+  });
+
+  it('takes a server out after `fall` failed checks, sends it nothing then, and takes it back after `rise` good ones', async () => {
+    const [a, b] = [await startBackend('a'), await startBackend('b')];
+    proxy = await startHAProxy({ servers: [a, b], checkIntervalMs: 100, fall: 2, rise: 2 });
+    await proxy.waitForStatus('a', 'UP');
+    await proxy.waitForStatus('b', 'UP');
+
+    const failingSince = Date.now();
+    b.healthy = false;
+    await proxy.waitForStatus('b', 'DOWN', 2_000);
+    const down = proxy.stateChanges().find((change) => change.server === 'b' && change.status === 'DOWN');
+    // Two failed checks, 100 ms apart: at most ~200 ms plus the checks themselves (generous: a busy machine).
+    expect(down!.at - failingSince).toBeLessThan(1_000);
+    b.received.length = 0;
+    for (let n = 0; n < 6; n++) expect(await get('/x')).toEqual({ status: 200, text: 'answered by a' });
+    expect(b.received).toEqual([]);
+
+    b.healthy = true;
+    await proxy.waitForStatus('b', 'UP', 2_000);
+    expect(proxy.stateChanges().map(({ server, status }) => `${server} ${status}`)).toEqual(['b DOWN', 'b UP']);
+    const answers = await Promise.all(Array.from({ length: 4 }, async () => (await get('/y')).text));
+    expect(answers).toContain('answered by b');
+  });
+
+  it('retries a request it could not connect for on another server, never one it had sent (connectRetries)', async () => {
+    const [a, b] = [await startBackend('a'), await startBackend('b')];
+    // Checks far apart: HAProxy still has both UP after one of them stops listening.
+    proxy = await startHAProxy({ servers: [a, b], checkIntervalMs: 60_000, fall: 1, rise: 1, connectRetries: 1 });
+    await proxy.waitForStatus('a', 'UP');
+    await proxy.waitForStatus('b', 'UP');
+
+    // b's port refuses connections: each request HAProxy sends its way goes to a instead.
+    await closeListener(b);
+    for (let n = 0; n < 4; n++) expect(await get('/x')).toEqual({ status: 200, text: 'answered by a' });
+    // Counted as redispatches away from b, not as connection errors (those count requests that
+    // failed in the end), and logged as anomalies although they succeeded: `+1` retries, on a.
+    const refusing = await proxy.server('b');
+    expect(refusing.redispatches).toBeGreaterThanOrEqual(1);
+    expect(refusing.connectionErrors).toBe(0);
+    expect(proxy.anomalies()).toHaveLength(refusing.redispatches);
+    for (const line of proxy.anomalies()) expect(line).toMatch(/ clients api\/a \S+ 200 .* \d+\/\d+\/\d+\/\d+\/\+1 /);
+
+    // a takes the request, then dies with it: HAProxy answers 502 and does not send it again.
+    // (A new client connection: on a kept-alive one, HAProxy would close it without an answer
+    // instead, as a server may, leaving the client to decide whether to resend.)
+    a.crashOnPost = true;
+    a.received.length = 0;
+    const response = await postOnce(`${proxy.url}/write`);
+    expect(response.status).toBe(502);
+    expect(a.received).toEqual(['POST /write']);
+    expect((await proxy.server('a')).serverAborts + (await proxy.server('a')).responseErrors).toBeGreaterThanOrEqual(1);
+    await waitFor(() => proxy!.anomalies().some((line) => line.includes('"POST /write HTTP/1.1"')), 'HAProxy to log the 502');
   });
 });

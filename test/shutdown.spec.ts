@@ -1,5 +1,6 @@
 import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { graphql } from './support/graphql-client';
+import { health } from './support/health';
 import { connectOnce, graphqlOnce } from './support/fresh-connections';
 import { ifSetUp } from './support/if-set-up';
 import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
@@ -10,7 +11,8 @@ import { waitFor } from './support/wait-for';
 
 /**
  * The server as a real process (`node src/main.ts`) receiving real signals. A table lock held by
- * the test keeps a request in flight for as long as the test wants.
+ * the test keeps a request in flight for as long as the test wants. NODE_ENV is unset here, so
+ * there is no drain unless a test sets SHUTDOWN_DRAIN_DELAY_MS.
  */
 
 const LIST = '{ interviewSessions(first: 5) { nodes { id } } }';
@@ -188,5 +190,69 @@ describe('when a request runs past SHUTDOWN_TIMEOUT_MS', () => {
     console.info(
       `SIGTERM with a request stuck past SHUTDOWN_TIMEOUT_MS=${shutdownTimeoutMs}: exit code ${exit.code} after ${exitedAfterMs.toFixed(0)} ms`,
     );
+  });
+});
+
+describe('when the server receives SIGTERM with SHUTDOWN_DRAIN_DELAY_MS (the drain, for load balancers)', () => {
+  it('answers /health/ready 503 at once, serves everything else for the delay, each response closing its connection, then stops accepting and exits 0', async () => {
+    const drainDelayMs = 1_500;
+    const server = await startApiServer({ SHUTDOWN_DRAIN_DELAY_MS: String(drainDelayMs) });
+    expect((await health(server.url, '/health/ready')).status).toBe(200);
+
+    const signalledAt = performance.now();
+    server.signal('SIGTERM');
+    let ready = { status: 0, body: {} as Record<string, any> };
+    await waitFor(async () => (ready = await health(server.url, '/health/ready')).status === 503, '/health/ready to answer 503', 1_000);
+    const unreadyAfterMs = performance.now() - signalledAt;
+    expect(ready.body).toEqual({ status: 'unavailable', reason: 'shutting down' });
+
+    // Still served during the drain: on a new connection and on a kept-alive one, each answer
+    // telling the client to close its connection (it reconnects, elsewhere once the balancer
+    // has taken this instance out). The liveness probe stays 200: nothing must restart it.
+    const onNewConnection = await graphqlOnce(server.url, LIST);
+    expect(onNewConnection).toMatchObject({ status: 200, headers: { connection: 'close' } });
+    expect(onNewConnection.body.errors).toBeUndefined();
+    const onKeptAlive = await graphql(server.url, LIST);
+    expect(onKeptAlive.status).toBe(200);
+    expect(onKeptAlive.headers.get('connection')).toBe('close');
+    expect((await health(server.url, '/health/live')).status).toBe(200);
+    expect(await connectOnce(server.url)).toBe('accepted');
+    expect(server.hasExited()).toBe(false);
+    const servedUntilMs = performance.now() - signalledAt;
+
+    // Then it stops accepting, not before the delay, and exits 0.
+    await waitFor(async () => (await connectOnce(server.url)) === 'ECONNREFUSED', 'new connections to be refused', drainDelayMs + 3_000);
+    const refusedAfterMs = performance.now() - signalledAt;
+    expect(refusedAfterMs).toBeGreaterThanOrEqual(drainDelayMs);
+    expect(await exitWithin(server, 3_000)).toEqual({ code: 0, signal: null });
+    const exitedAfterMs = performance.now() - signalledAt;
+
+    // Its log says when each step came.
+    const logged = (prefix: string) => server.logs().find((line) => line.msg.startsWith(prefix));
+    const draining = logged('draining: /health/ready answers 503');
+    const closing = logged('shutting down: refusing new requests');
+    expect(draining).toMatchObject({ signal: 'SIGTERM', drainDelayMs });
+    expect(closing).toBeDefined();
+    expect(logged('stopped')).toBeDefined();
+    // Timestamps have millisecond precision; the timer never fires early.
+    expect(Date.parse(closing!.time as string) - Date.parse(draining!.time as string)).toBeGreaterThanOrEqual(drainDelayMs - 1);
+    console.info(
+      `SIGTERM with SHUTDOWN_DRAIN_DELAY_MS=${drainDelayMs}: /health/ready 503 after ${unreadyAfterMs.toFixed(0)} ms, ` +
+        `requests served until ${servedUntilMs.toFixed(0)} ms, new connections refused after ${refusedAfterMs.toFixed(0)} ms, ` +
+        `exit 0 after ${exitedAfterMs.toFixed(0)} ms`,
+    );
+  });
+
+  it('ends the process at once (exit 1) on a second signal during the drain', async () => {
+    const server = await startApiServer({ SHUTDOWN_DRAIN_DELAY_MS: '60000' });
+    server.signal('SIGTERM');
+    await server.waitForLog((line) => line.msg.startsWith('draining'), 'the drain to begin', 5_000);
+
+    const secondAt = performance.now();
+    server.signal('SIGINT');
+    expect(await exitWithin(server, 3_000)).toEqual({ code: 1, signal: null });
+    expect(messages(server)).toContain('second signal: exiting now');
+    expect(messages(server)).not.toContain('shutting down: refusing new requests, finishing in-flight ones');
+    console.info(`second signal during a 60 s drain: exit 1 after ${(performance.now() - secondAt).toFixed(0)} ms`);
   });
 });

@@ -48,10 +48,28 @@ export interface DatabaseConfig {
 export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
-  http: { host: string; port: number; shutdownTimeoutMs: number; bodyLimitBytes: number };
+  http: {
+    host: string;
+    port: number;
+    /** After SIGTERM/SIGINT: readiness 503 while everything is still served, for this long. */
+    shutdownDrainDelayMs: number;
+    /** Then: how long in-flight requests may run once the listener is closed. */
+    shutdownTimeoutMs: number;
+    bodyLimitBytes: number;
+  };
   graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
   database: DatabaseConfig;
 }
+
+/**
+ * The drain in production when SHUTDOWN_DRAIN_DELAY_MS is unset: long enough for a load balancer
+ * checking /health/ready every 2 s to see 3 failures (HAProxy's `inter 2s fall 3`), for a
+ * Kubernetes readiness probe every 5 s, and for the endpoint change to reach kube-proxy and
+ * ingress controllers; short enough that drain + SHUTDOWN_TIMEOUT_MS (10 s) + the last-resort
+ * grace (5 s) stays within Kubernetes' default terminationGracePeriodSeconds (30 s).
+ * Development and tests have no load balancer to wait for: 0.
+ */
+export const PRODUCTION_DRAIN_DELAY_MS = 10_000;
 
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
@@ -72,7 +90,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
-    http: { host: env.HOST, port: env.PORT, shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS, bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES },
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? (env.NODE_ENV === 'production' ? PRODUCTION_DRAIN_DELAY_MS : 0),
+      shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+    },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION,
       executor: env.GRAPHQL_EXECUTOR,

@@ -5,13 +5,17 @@ import { z } from 'zod';
  * source of truth: README.md and .env.example list the same names (a test checks it).
  */
 
-const integer = (defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
     .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
-    .default(defaultValue);
+    .max(max, { error: `must be at most ${max}` });
+
+const integer = (defaultValue: number, min: number, max = Number.MAX_SAFE_INTEGER) => wholeNumber(min, max).default(defaultValue);
+
+/** A whole number whose default depends on other settings: undefined when unset. */
+const optionalInteger = (min: number, max: number) => wholeNumber(min, max).optional();
 
 const flag = (defaultValue: boolean) =>
   z
@@ -38,6 +42,8 @@ export const environmentSchema = z
     GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
+    // Unset: a production default, 0 elsewhere (config.ts).
+    SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
 
     DATABASE_URL: postgresUrl.optional(),
@@ -97,7 +103,9 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   GRAPHQL_COUNT_COST: 'what a field that counts rows (totalCount) adds to the cost of a document',
   GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
-  SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run after SIGTERM/SIGINT',
+  SHUTDOWN_DRAIN_DELAY_MS:
+    'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
+  SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',
   DATABASE_URL: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
   DATABASE_REPLICA_URLS: 'comma-separated streaming replicas that serve reads; unset = the primary serves everything',
   DB_REPLICA_MAX_LAG_SECONDS: 'a replica further behind than this is skipped until it catches up',

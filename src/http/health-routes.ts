@@ -8,7 +8,8 @@ export type ReadinessCheck = () => Promise<{ ready: boolean; report: object }>;
  * - /health/live: the process runs and its event loop answers. Never touches the database, so
  *   an outage does not get healthy instances restarted.
  * - /health/ready: 200 when this instance can serve, else 503; the report says why, never where
- *   the database is.
+ *   the database is. From SIGTERM on it is 503 (`shutting down`) while requests are still
+ *   served: the signal for load balancers to take this instance out before it stops accepting.
  */
 export function registerHealthRoutes(app: FastifyInstance, readiness: ReadinessCheck): void {
   app.get('/health/live', async () => ({ status: 'ok' }));

@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   apollo: ApolloServer<Context>;
   context: (requestId: string) => Context;
   readiness: ReadinessCheck;
+  /** True once the drain before a stop has begun (see App.drain). */
+  draining: () => boolean;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -34,6 +36,7 @@ export async function createHttpServer({
   apollo,
   context,
   readiness,
+  draining,
 }: HttpServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger, so that the instance is the plain FastifyInstance everyone expects.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -49,8 +52,11 @@ export async function createHttpServer({
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  // While shutting down, every response closes its connection: an idle keep-alive socket
-  // would otherwise hold the process open until the shutdown deadline.
+  // From the start of the drain, every response closes its connection: a client holding a
+  // keep-alive connection to this instance (one behind a connection-level balancer such as
+  // kube-proxy, say) reconnects, and lands elsewhere once the balancer has taken this instance
+  // out. While closing, an idle keep-alive socket would otherwise hold the process open until
+  // the shutdown deadline.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -59,7 +65,7 @@ export async function createHttpServer({
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   app.addHook('onSend', async (_request, reply) => {
-    if (closing) reply.header('connection', 'close');
+    if (closing || draining()) reply.header('connection', 'close');
   });
   // fastify.close() stops accepting and waits for in-flight requests; then Apollo stops.
   app.addHook('onClose', () => apollo.stop());
