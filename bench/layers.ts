@@ -75,6 +75,8 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; url: stri
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      // Production needs an authentication choice; the layers are measured without it (bench:run measures auth).
+      AUTH_MODE: 'none',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: settings.databaseUrl,

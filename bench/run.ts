@@ -608,7 +608,8 @@ async function main(): Promise<void> {
       serverMain,
       [...productionFlags, ...profileArgs],
       // The access log on, as deployed: a line per request is part of what a request costs.
-      { NODE_ENV: 'production', LOG_LEVEL: 'info' },
+      // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates.
+      { NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_MODE: 'none' },
       'interview-sessions-api',
     );
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');

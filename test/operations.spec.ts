@@ -80,7 +80,7 @@ describe('request ids and logs', () => {
 
   it('masks an unexpected error as INTERNAL_SERVER_ERROR with the request id, and logs the detail', async () => {
     const lines: string[] = [];
-    app = await startTestApp({ NODE_ENV: 'production' }, { logLines: lines });
+    app = await startTestApp({ NODE_ENV: 'production', AUTH_MODE: 'none' }, { logLines: lines });
     // A schema that drifted from the code: the query fails inside PostgreSQL.
     await app.db.query('alter table interview_session rename column title to headline');
 
@@ -218,7 +218,7 @@ describe('limits on what a request may ask', () => {
 
 describe('in production (NODE_ENV=production)', () => {
   it('gives no field suggestions, no Sandbox landing page, and keeps CSRF prevention on', async () => {
-    app = await startTestApp({ NODE_ENV: 'production' });
+    app = await startTestApp({ NODE_ENV: 'production', AUTH_MODE: 'none' });
 
     const typo = await graphql(app.url, '{ interviewSesions { nodes { id } } }');
     expect(errorCodes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
