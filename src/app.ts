@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { prepareDatabase } from './database/start-up';
 import { createApolloServer } from './graphql/apollo-server';
-import { createContext } from './graphql/context';
+import { contextFunction } from './graphql/context';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import { entities, resolvers } from './modules';
@@ -20,7 +21,10 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** The feature modules' entities and resolvers → database → GraphQL (Apollo) → HTTP server, listening. */
+/**
+ * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
+ * HTTP server, listening.
+ */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config.database, entities, logger);
   try {
@@ -29,6 +33,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const { pool, expectedInstances } = config.database;
     await prepareDatabase(database, { poolMin: pool.min, poolMax: pool.max, expectedInstances }, logger);
 
+    const authenticator = createAuthenticator(config.auth, logger);
+    await authenticator.start();
     const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
     await apollo.start();
     const http = await createHttpServer({
@@ -36,7 +42,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger,
       metrics,
       apollo,
-      context: (requestId) => createContext(database.orm, requestId),
+      context: contextFunction(database.orm, authenticator),
       readiness: () => database.readiness(),
     });
     await listen(http, config.http);

@@ -1,4 +1,5 @@
 import { errorCodes, graphql } from './support/graphql-client';
+import { sample } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let app: TestApp | undefined;
@@ -11,12 +12,6 @@ const post = (body: string, headers: Record<string, string> = {}) =>
   fetch(`${app!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 const logged = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, any>);
-
-/** Value of one sample in Prometheus text format, e.g. sample(text, 'db_pool_max_connections'). */
-function sample(metrics: string, name: string, labels = ''): number | undefined {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
-}
 
 describe('GET /metrics', () => {
   it('exposes the pool, GraphQL requests by operation and outcome, and process metrics', async () => {

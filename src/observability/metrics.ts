@@ -2,11 +2,23 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ConnectionPool } from '../database/pool/connection-pool';
 import type { ReplicaState } from '../database/replicas/replica-aware-driver';
 
-export type RequestOutcome = 'ok' | 'client_error' | 'database_unavailable' | 'internal';
+export type RequestOutcome =
+  | 'ok'
+  | 'client_error'
+  /** Refused for its credentials (401), before anything ran. */
+  | 'unauthenticated'
+  /** A field its token has no scope for, and nothing else failed worse. */
+  | 'forbidden'
+  | 'database_unavailable'
+  /** Tokens could not be verified: the JWKS could not be fetched (503). */
+  | 'authentication_unavailable'
+  | 'internal';
 
 export interface Metrics {
   registry: Registry;
   observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number): void;
+  /** A request refused for its credentials, or a field for a missing scope (`insufficient_scope`). */
+  observeAuthRejection(reason: string): void;
 }
 
 export interface MetricSources {
@@ -24,7 +36,17 @@ export function createMetrics({ pool, replicas }: MetricSources): Metrics {
   collectDefaultMetrics({ register: registry });
   registerPoolMetrics(registry, pool);
   registerReplicaMetrics(registry, replicas);
-  return { registry, observeGraphQLRequest: graphqlRequestMetrics(registry) };
+  const authRejections = new Counter({
+    name: 'graphql_auth_rejections_total',
+    help: 'Requests refused for their credentials (HTTP 401, 503), and responses with a field refused for a missing scope, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeGraphQLRequest: graphqlRequestMetrics(registry),
+    observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
+  };
 }
 
 function registerPoolMetrics(registry: Registry, pool: ConnectionPool): void {
