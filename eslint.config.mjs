@@ -6,7 +6,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'bench/results/', 'src/migrations/', '*.config.js', '*.config.mjs'] },
+  { ignores: ['dist/', 'coverage/', 'bench/results/', 'src/migrations/', '*.config.js', '*.config.mjs', 'jest.esm-transform.js'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

@@ -77,6 +77,8 @@ async function start(variant: Variant): Promise<{ child: ChildProcess; url: stri
       NODE_ENV: 'production',
       // No load balancer to drain from: stop at once.
       SHUTDOWN_DRAIN_DELAY_MS: '0',
+      // Production needs an authentication choice; the layers are measured without it (bench:run measures auth).
+      AUTH_MODE: 'none',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: settings.databaseUrl,

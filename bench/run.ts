@@ -10,7 +10,9 @@
  *   BENCH_WARMUP        3         seconds of unmeasured load before each run
  *   BENCH_ROUNDS        2         every scenario runs once per round on each server; medians are reported
  *   BENCH_CONNECTIONS   32        concurrency; the overload scenario uses BENCH_OVERLOAD_CONNECTIONS (200)
- *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; "fairness" is the attack check (bench/fairness.ts)
+ *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; Q1-auth and Q2-auth are Q1 and Q2 with a
+ *                                 bearer token, against a second server with AUTH_MODE=jwt (HS256);
+ *                                 "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -21,11 +23,13 @@
  */
 import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { encodeCursor } from '../src/interview-sessions/cursor';
@@ -89,13 +93,14 @@ async function startTarget(
   extraArgs: string[],
   env: Record<string, string>,
   applicationName: string,
+  logName: string = name,
 ): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, ['-r', join(RUNTIME, 'watch-parent.js'), ...extraArgs, script], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: config.databaseUrl },
     // Their logs go to a file, as a deployed server's go to a log collector: stdout is the report.
-    stdio: ['ignore', openSync(join(RESULTS, `${name}.log`), 'w'), 2, 'ipc'],
+    stdio: ['ignore', openSync(join(RESULTS, `${logName}.log`), 'w'), 2, 'ipc'],
   });
   const target: Target = { name, url: `http://127.0.0.1:${port}/graphql`, child, pid: child.pid!, applicationName };
   targets.push(target);
@@ -104,7 +109,8 @@ async function startTarget(
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`the ${name} exited during start (${child.exitCode ?? child.signalCode})`);
     try {
-      const response = await post(target, QUERIES.ping);
+      // With the bench's token: the server with authentication on refuses requests without one.
+      const response = await post(target, QUERIES.ping, undefined, benchAuth.headers);
       if (response.status === 200) return target;
     } catch {
       // not listening yet
@@ -134,10 +140,15 @@ interface Post {
   body: { data?: any; errors?: unknown[] };
 }
 
-async function post(target: Target, query: string, variables?: Record<string, unknown>): Promise<Post> {
+async function post(
+  target: Target,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Post> {
   const response = await fetch(target.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
@@ -163,8 +174,34 @@ interface Scenario {
   key: string;
   title: string;
   connections: number;
+  /** Sent with a bearer token, to the server that runs with AUTH_MODE=jwt (the floor gets the same header). */
+  auth?: boolean;
   requests(fixtures: Fixtures): AutocannonRequest[];
 }
+
+/**
+ * "Auth on": a second server runs with AUTH_MODE=jwt and an HS256 secret made for the run; every
+ * request of an auth scenario carries one token, signed once, as a client keeps its token until it expires.
+ */
+const benchAuth = {
+  secret: randomBytes(48).toString('base64url'),
+  issuer: 'https://bench.issuer.test/',
+  audience: 'interview-sessions-api',
+  headers: {} as Record<string, string>,
+};
+
+async function signBenchToken(): Promise<string> {
+  return new SignJWT({ scope: 'sessions:read sessions:write' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(benchAuth.issuer)
+    .setAudience(benchAuth.audience)
+    .setSubject('bench-client')
+    .setIssuedAt()
+    .setExpirationTime('4h')
+    .sign(new TextEncoder().encode(benchAuth.secret));
+}
+
+const headersOf = (scenario: Scenario) => (scenario.auth ? benchAuth.headers : {});
 
 const randomId = (ids: string[]) => ids[Math.floor(Math.random() * ids.length)]!;
 
@@ -238,6 +275,11 @@ const SCENARIOS: Scenario[] = [
     requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
   },
 ];
+// The same requests with authentication on: what it costs is the difference from Q1 and Q2.
+for (const key of ['Q1', 'Q2']) {
+  const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
+  SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
+}
 
 // ───────────────────────────── load runs ─────────────────────────────
 
@@ -264,7 +306,7 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
     url: target.url,
     connections: scenario.connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headersOf(scenario) },
     requests: scenario.requests(fixtures),
   });
   current.on('response', (_client, _status, _bytes, ms) => {
@@ -400,8 +442,14 @@ interface Check {
 }
 
 /** Both servers, same request: same JSON, and the rows the database says. */
-async function sameAnswer(server: Target, floor: Target, query: string, variables?: Record<string, unknown>) {
-  const [fromServer, fromFloor] = await Promise.all([post(server, query, variables), post(floor, query, variables)]);
+async function sameAnswer(
+  server: Target,
+  floor: Target,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+) {
+  const [fromServer, fromFloor] = await Promise.all([post(server, query, variables, headers), post(floor, query, variables, headers)]);
   assertCheck(
     fromServer.status === 200 && !fromServer.body.errors,
     `server answered ${fromServer.status} ${fromServer.text.slice(0, 300)}`,
@@ -427,8 +475,9 @@ async function checkPage(
   query: string,
   variables: Record<string, unknown> | undefined,
   offset: number,
+  headers?: Record<string, string>,
 ) {
-  const { data, identicalBytes } = await sameAnswer(server, floor, query, variables);
+  const { data, identicalBytes } = await sameAnswer(server, floor, query, variables, headers);
   const { nodes, pageInfo } = data.interviewSessions;
   nodes.forEach((node: unknown, i: number) => assertSession(node, `nodes[${i}]`));
   assertCheck(
@@ -496,18 +545,27 @@ async function checkWrites(server: Target, floor: Target): Promise<boolean> {
   return identicalBytes;
 }
 
-async function runChecks(db: Client, server: Target, floor: Target, fixtures: Fixtures, scenarios: Scenario[]): Promise<Check[]> {
+async function runChecks(
+  db: Client,
+  serverFor: (scenario: Scenario) => Target,
+  floor: Target,
+  fixtures: Fixtures,
+  scenarios: Scenario[],
+): Promise<Check[]> {
   const checks: Check[] = [];
   for (const scenario of scenarios) {
+    const server = serverFor(scenario);
+    const headers = headersOf(scenario);
+    const key = scenario.key.replace(/-auth$/, '');
     try {
       let identicalBytes: boolean;
-      if (scenario.key === 'Q1' || scenario.key === 'Q1-overload') {
-        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0);
-      } else if (scenario.key === 'Q3') {
+      if (key === 'Q1' || key === 'Q1-overload') {
+        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0, headers);
+      } else if (key === 'Q3') {
         identicalBytes = await checkPage(db, server, floor, QUERIES.listAfter, { after: fixtures.cursor }, 5000);
-      } else if (scenario.key === 'Q2') {
+      } else if (key === 'Q2') {
         const id = fixtures.ids[0]!;
-        const answer = await sameAnswer(server, floor, QUERIES.byId, { id });
+        const answer = await sameAnswer(server, floor, QUERIES.byId, { id }, headers);
         assertSession(answer.data.interviewSession, 'interviewSession');
         assertCheck(answer.data.interviewSession.id === id, 'interviewSession is another session');
         identicalBytes = answer.identicalBytes;
@@ -528,6 +586,16 @@ async function runChecks(db: Client, server: Target, floor: Target, fixtures: Fi
 }
 
 // ───────────────────────────── main ─────────────────────────────
+
+/** What authentication adds: each -auth scenario's server CPU per request against its plain twin's, same run. */
+function authCostOf(summaries: Summary[]) {
+  return summaries.flatMap((on) => {
+    const off = on.scenario.endsWith('-auth') && summaries.find((summary) => summary.scenario === on.scenario.replace(/-auth$/, ''));
+    if (!off) return [];
+    const [offCpuUs, onCpuUs] = [off.server.cpuUsPerRequest, on.server.cpuUsPerRequest];
+    return [{ scenario: off.scenario, offCpuUs, onCpuUs, addedPercent: (100 * (onCpuUs - offCpuUs)) / offCpuUs }];
+  });
+}
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -605,21 +673,46 @@ async function main(): Promise<void> {
 
     prepareRuntime();
     const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
+    benchAuth.headers = { authorization: `Bearer ${await signBenchToken()}` };
     // Run the server exactly as `npm run start:prod` does, V8 flags included.
     const productionFlags = productionNodeFlags();
     const server = await startTarget(
       'server',
       serverMain,
       [...productionFlags, ...profileArgs],
-      // The access log on, as deployed: a line per request is part of what a request costs. No
-      // load balancer to drain from: stop at once (a CPU profile is written at the exit).
-      { NODE_ENV: 'production', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '0' },
+      // The access log on, as deployed: a line per request is part of what a request costs.
+      // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates. No load
+      // balancer to drain from: stop at once (a CPU profile is written at the exit).
+      { NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_MODE: 'none', SHUTDOWN_DRAIN_DELAY_MS: '0' },
       'interview-sessions-api',
     );
+    // Authentication on, for the -auth scenarios: the same server verifying a bearer token on every request.
+    const authServer = scenarios.some((scenario) => scenario.auth)
+      ? await startTarget(
+          'server',
+          serverMain,
+          [...productionFlags, ...profileArgs],
+          {
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'info',
+            AUTH_MODE: 'jwt',
+            AUTH_JWT_SECRET: benchAuth.secret,
+            AUTH_JWT_ISSUER: benchAuth.issuer,
+            AUTH_JWT_AUDIENCE: benchAuth.audience,
+            SHUTDOWN_DRAIN_DELAY_MS: '0',
+          },
+          'interview-sessions-api',
+          'server-auth',
+        )
+      : undefined;
+    const serverFor = (scenario: Scenario) => (scenario.auth && authServer ? authServer : server);
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
-    log(`server pid ${server.pid} on ${server.url}, floor pid ${floor.pid} on ${floor.url}`);
+    log(
+      `server pid ${server.pid} on ${server.url}, ${authServer ? `server with auth pid ${authServer.pid} on ${authServer.url}, ` : ''}` +
+        `floor pid ${floor.pid} on ${floor.url}`,
+    );
 
-    const checks = await runChecks(db, server, floor, fixtures, scenarios);
+    const checks = await runChecks(db, serverFor, floor, fixtures, scenarios);
     if (checks.some((check) => !check.passed))
       throw new Error('the servers disagree (see the checks above): not benchmarking a floor that answers something else');
 
@@ -627,7 +720,7 @@ async function main(): Promise<void> {
     for (let round = 1; round <= config.rounds; round += 1) {
       for (const scenario of scenarios) {
         // Alternate who goes first, so a drift of the machine does not always favour one side.
-        const order = (round + scenarios.indexOf(scenario)) % 2 === 1 ? [server, floor] : [floor, server];
+        const order = (round + scenarios.indexOf(scenario)) % 2 === 1 ? [serverFor(scenario), floor] : [floor, serverFor(scenario)];
         for (const target of order) runs.push(await measure(db, target, scenario, fixtures, round));
       }
     }
@@ -647,6 +740,12 @@ async function main(): Promise<void> {
     const table = markdown(summaries);
     console.log(`\n${table}\n`);
     console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
+    const authCost = authCostOf(summaries);
+    for (const { scenario, offCpuUs, onCpuUs, addedPercent } of authCost) {
+      console.log(
+        `auth on vs off, ${scenario}: server CPU ${offCpuUs.toFixed(0)} → ${onCpuUs.toFixed(0)} µs/request (${addedPercent >= 0 ? '+' : ''}${addedPercent.toFixed(1)} %)`,
+      );
+    }
     const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
     if (fairnessResult) console.log(`\n${fairnessTable(fairnessResult)}\n`);
     mkdirSync(RESULTS, { recursive: true });
@@ -665,6 +764,7 @@ async function main(): Promise<void> {
       seed: seeded,
       checks,
       summary: summaries,
+      authCost,
       table,
       fairness: fairnessResult,
       runs,

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { prepareDatabase } from './database/start-up';
 import { createApolloServer } from './graphql/apollo-server';
-import { createContext } from './graphql/context';
+import { contextFunction } from './graphql/context';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import { entities, resolvers } from './modules';
@@ -29,7 +30,10 @@ export interface App {
 /** What /health/ready answers once the drain has begun: the database is not even asked. */
 const SHUTTING_DOWN = { ready: false, report: { status: 'unavailable', reason: 'shutting down' } };
 
-/** The feature modules' entities and resolvers → database → GraphQL (Apollo) → HTTP server, listening. */
+/**
+ * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
+ * HTTP server, listening.
+ */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config.database, entities, logger);
   try {
@@ -38,6 +42,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const { pool, expectedInstances } = config.database;
     await prepareDatabase(database, { poolMin: pool.min, poolMax: pool.max, expectedInstances }, logger);
 
+    const authenticator = createAuthenticator(config.auth, logger);
+    await authenticator.start();
     const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
     await apollo.start();
     let draining = false;
@@ -46,7 +52,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger,
       metrics,
       apollo,
-      context: (requestId) => createContext(database.forRequest(), requestId),
+      context: contextFunction(() => database.forRequest(), authenticator),
       readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
       draining: () => draining,
     });

@@ -56,6 +56,93 @@ describe('configuration from the environment', () => {
   });
 });
 
+describe('the authentication settings', () => {
+  const issuerAndAudience = { AUTH_JWT_ISSUER: 'https://issuer.test/', AUTH_JWT_AUDIENCE: 'interview-sessions-api' };
+  const secret = 'a-shared-secret-of-32-bytes-long';
+  const jwksUrl = 'https://issuer.test/.well-known/jwks.json';
+
+  it('are off in development when nothing is set, and know it was not a choice', () => {
+    expect(loadConfig({}).auth).toEqual({ mode: 'none', explicit: false });
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none' }).auth).toEqual({ mode: 'none', explicit: true });
+  });
+
+  it('mean jwt when JWT settings are given: HS256 with a secret, RS256 and ES256 with a JWKS, by default', () => {
+    const withSecret = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: secret, ...issuerAndAudience }).auth;
+    const withJwks = loadConfig({ AUTH_MODE: 'jwt', AUTH_JWKS_URL: jwksUrl, ...issuerAndAudience, AUTH_JWT_AUDIENCE: 'a, b' }).auth;
+    expect(withSecret).toMatchObject({
+      mode: 'jwt',
+      keys: { kind: 'secret' },
+      algorithms: ['HS256'],
+      audience: ['interview-sessions-api'],
+    });
+    expect(withJwks).toMatchObject({
+      mode: 'jwt',
+      keys: { kind: 'jwks', cooldownMs: 30_000 },
+      algorithms: ['RS256', 'ES256'],
+      audience: ['a', 'b'],
+    });
+  });
+
+  it.each([
+    [
+      'production without an authentication choice',
+      { NODE_ENV: 'production' },
+      /^Invalid configuration: AUTH_MODE must be set with NODE_ENV=production: AUTH_MODE=jwt with AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none when a gateway in front authenticates every request$/,
+    ],
+    ['an AUTH_MODE of neither', { AUTH_MODE: 'maybe' }, /AUTH_MODE must be jwt or none/],
+    ['jwt without any key', { AUTH_MODE: 'jwt', ...issuerAndAudience }, /AUTH_MODE is jwt: set AUTH_JWT_SECRET .* or AUTH_JWKS_URL/],
+    [
+      'JWT settings without issuer and audience',
+      { AUTH_JWT_SECRET: secret },
+      /AUTH_JWT_ISSUER must be set with AUTH_MODE=jwt.*; AUTH_JWT_AUDIENCE must be set with AUTH_MODE=jwt/,
+    ],
+    [
+      'both a secret and a JWKS',
+      { AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl, ...issuerAndAudience },
+      /AUTH_JWT_SECRET and AUTH_JWKS_URL are both set/,
+    ],
+    [
+      'none with JWT settings',
+      { AUTH_MODE: 'none', AUTH_JWKS_URL: jwksUrl },
+      /AUTH_MODE is none, but AUTH_JWKS_URL is set: set AUTH_MODE=jwt, or remove the JWT settings/,
+    ],
+    [
+      'a secret shorter than 32 bytes',
+      { AUTH_JWT_SECRET: 'too short', ...issuerAndAudience },
+      /^Invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes/,
+    ],
+    [
+      'a JWKS over plain http to another host',
+      { AUTH_JWKS_URL: 'http://issuer.test/jwks.json', ...issuerAndAudience },
+      /AUTH_JWKS_URL must be https:\/\/ \(plain http only to localhost\)/,
+    ],
+    [
+      'HMAC with a JWKS',
+      { AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ALGORITHMS: 'RS256, HS256', ...issuerAndAudience },
+      /AUTH_JWT_ALGORITHMS must not list HS256 with AUTH_JWKS_URL/,
+    ],
+    [
+      'RS256 with a shared secret',
+      { AUTH_JWT_SECRET: secret, AUTH_JWT_ALGORITHMS: 'RS256', ...issuerAndAudience },
+      /AUTH_JWT_ALGORITHMS must list only HS256, HS384 or HS512/,
+    ],
+    [
+      'the algorithm none',
+      { AUTH_JWT_SECRET: secret, AUTH_JWT_ALGORITHMS: 'none', ...issuerAndAudience },
+      /AUTH_JWT_ALGORITHMS must list algorithms among .* \("none" never\)/,
+    ],
+    ['a clock tolerance of an hour', { AUTH_JWT_CLOCK_TOLERANCE_SECONDS: '3600' }, /AUTH_JWT_CLOCK_TOLERANCE_SECONDS must be at most 300/],
+  ])('refuses %s with one line naming what to set', (_what, env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+    expect(() => loadConfig(env)).not.toThrow(/\n/);
+  });
+
+  it('never repeats AUTH_JWT_SECRET in an error', () => {
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'hunter2-but-short', ...issuerAndAudience })).not.toThrow(/hunter2/);
+  });
+});
+
 describe('the documentation of the configuration', () => {
   it('.env.example lists every variable with its default', () => {
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');

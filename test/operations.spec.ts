@@ -1,4 +1,5 @@
 import { errorCodes, graphql } from './support/graphql-client';
+import { sample } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let app: TestApp | undefined;
@@ -11,12 +12,6 @@ const post = (body: string, headers: Record<string, string> = {}) =>
   fetch(`${app!.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 const logged = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, any>);
-
-/** Value of one sample in Prometheus text format, e.g. sample(text, 'db_pool_max_connections'). */
-function sample(metrics: string, name: string, labels = ''): number | undefined {
-  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.split(' ').at(-1));
-}
 
 describe('GET /metrics', () => {
   it('exposes the pool, GraphQL requests by operation and outcome, and process metrics', async () => {
@@ -80,7 +75,7 @@ describe('request ids and logs', () => {
 
   it('masks an unexpected error as INTERNAL_SERVER_ERROR with the request id, and logs the detail', async () => {
     const lines: string[] = [];
-    app = await startTestApp({ NODE_ENV: 'production' }, { logLines: lines });
+    app = await startTestApp({ NODE_ENV: 'production', AUTH_MODE: 'none' }, { logLines: lines });
     // A schema that drifted from the code: the query fails inside PostgreSQL.
     await app.db.query('alter table interview_session rename column title to headline');
 
@@ -218,7 +213,7 @@ describe('limits on what a request may ask', () => {
 
 describe('in production (NODE_ENV=production)', () => {
   it('gives no field suggestions, no Sandbox landing page, and keeps CSRF prevention on', async () => {
-    app = await startTestApp({ NODE_ENV: 'production' });
+    app = await startTestApp({ NODE_ENV: 'production', AUTH_MODE: 'none' });
 
     const typo = await graphql(app.url, '{ interviewSesions { nodes { id } } }');
     expect(errorCodes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);

@@ -41,6 +41,23 @@ async function occupy(port = 0): Promise<net.Server & { port: number }> {
 }
 const release = (squatter: net.Server) => new Promise((closed) => squatter.close(closed));
 
+describe('when production has no authentication choice', () => {
+  it('exits 1 with one line naming AUTH_MODE and what to set, before starting anything', async () => {
+    const line = await expectOneLineStartupFailure(spawnServer({ NODE_ENV: 'production' }));
+    expect(line).toBe(
+      'Invalid configuration: AUTH_MODE must be set with NODE_ENV=production: AUTH_MODE=jwt with AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE ' +
+        'and AUTH_JWT_SECRET or AUTH_JWKS_URL, or AUTH_MODE=none when a gateway in front authenticates every request',
+    );
+  });
+
+  it('exits 1 with one line for a shared secret too short, without repeating it', async () => {
+    const env = { NODE_ENV: 'production', AUTH_JWT_SECRET: 'hunter2', AUTH_JWT_ISSUER: 'https://issuer.test/', AUTH_JWT_AUDIENCE: 'api' };
+    const line = await expectOneLineStartupFailure(spawnServer(env));
+    expect(line).toMatch(/^Invalid configuration: AUTH_JWT_SECRET must be at least 32 bytes/);
+    expect(line).not.toContain('hunter2');
+  });
+});
+
 describe('when a port is taken by another program', () => {
   it('PORT: exits with one line naming PORT, and stops the embedded PostgreSQL it had started', async () => {
     const { dataDir, env } = await embeddedSetting('port-taken');

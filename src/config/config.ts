@@ -1,5 +1,5 @@
 import { StartupError } from '../startup-error';
-import { environmentSchema, type Environment } from './environment';
+import { environmentSchema, type Environment, type JwtAlgorithm } from './environment';
 
 export interface PoolConfig {
   min: number;
@@ -45,6 +45,23 @@ export interface DatabaseConfig {
   queryTimeoutMs: number;
 }
 
+/** Where the keys that verify tokens come from: a shared secret, or the issuer's JWKS. */
+export type TokenKeys = { kind: 'secret'; secret: Uint8Array } | { kind: 'jwks'; url: URL; cooldownMs: number; maxAgeMs: number };
+
+export type AuthConfig =
+  /** `explicit`: AUTH_MODE=none was set (a gateway authenticates); otherwise it is the development default. */
+  | { mode: 'none'; explicit: boolean }
+  | {
+      mode: 'jwt';
+      keys: TokenKeys;
+      issuer: string;
+      audience: string[];
+      /** Never empty, never `none`; HMAC only with a secret, never with a JWKS. */
+      algorithms: JwtAlgorithm[];
+      clockToleranceSeconds: number;
+      tokenCacheSize: number;
+    };
+
 export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
@@ -58,6 +75,7 @@ export interface Config {
     bodyLimitBytes: number;
   };
   graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
+  auth: AuthConfig;
   database: DatabaseConfig;
 }
 
@@ -71,6 +89,9 @@ export interface Config {
  */
 export const PRODUCTION_DRAIN_DELAY_MS = 10_000;
 
+/** Variables whose values are never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
+
 export class ConfigError extends StartupError {
   override name = 'ConfigError';
 }
@@ -81,7 +102,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      const given = source[name] === undefined ? '' : ` (got "${redactUrls(source[name])}")`;
+      const value = source[name];
+      const given = value === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got "${redactUrls(value)}")`;
       return `${name} ${issue.message}${given}`;
     });
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
@@ -108,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
     },
+    auth: authConfig(env),
     database: {
       url: env.DATABASE_URL,
       replicas: {
@@ -138,6 +161,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
     },
+  };
+}
+
+/** The schema has checked that the settings make one coherent choice (environment.ts). */
+function authConfig(env: Environment): AuthConfig {
+  const { AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ISSUER: issuer, AUTH_JWT_AUDIENCE: audience } = env;
+  const jwtWanted = [secret, jwksUrl, issuer, audience, env.AUTH_JWT_ALGORITHMS].some((setting) => setting !== undefined);
+  const mode = env.AUTH_MODE ?? (jwtWanted ? 'jwt' : 'none');
+  if (mode === 'none') return { mode, explicit: env.AUTH_MODE === 'none' };
+  const keys: TokenKeys | undefined =
+    secret !== undefined
+      ? { kind: 'secret', secret: new TextEncoder().encode(secret) }
+      : jwksUrl !== undefined
+        ? { kind: 'jwks', url: new URL(jwksUrl), cooldownMs: env.AUTH_JWKS_COOLDOWN_MS, maxAgeMs: env.AUTH_JWKS_MAX_AGE_MS }
+        : undefined;
+  if (issuer === undefined || audience === undefined || keys === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: AUTH_MODE=jwt needs AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_SECRET or AUTH_JWKS_URL',
+    );
+  }
+  return {
+    mode,
+    keys,
+    issuer,
+    audience,
+    algorithms: env.AUTH_JWT_ALGORITHMS ?? (keys.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256']),
+    clockToleranceSeconds: env.AUTH_JWT_CLOCK_TOLERANCE_SECONDS,
+    tokenCacheSize: env.AUTH_TOKEN_CACHE_SIZE,
   };
 }
 

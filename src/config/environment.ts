@@ -5,6 +5,31 @@ import { z } from 'zod';
  * source of truth: README.md and .env.example list the same names (a test checks it).
  */
 
+/** JWS algorithms a token may be signed with (RFC 7518); `none` is not one of them. */
+export const JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+export const isHmac = (algorithm: JwtAlgorithm) => algorithm.startsWith('HS');
+
+/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash. */
+const MIN_SECRET_BYTES = 32;
+
+const isLoopback = (hostname: string) => ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+
 const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a whole number' })
@@ -22,6 +47,15 @@ const flag = (defaultValue: boolean) =>
     .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
     .transform((value) => value === 'true' || value === '1')
     .default(defaultValue);
+
+/** A comma-separated list: `a, b,c` → ['a', 'b', 'c']; empty items dropped. */
+const commaList = () =>
+  z.string().transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
 
 const postgresUrl = z.url({
   protocol: /^postgres(ql)?$/,
@@ -46,17 +80,38 @@ export const environmentSchema = z
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
 
-    DATABASE_URL: postgresUrl.optional(),
-    DATABASE_REPLICA_URLS: z
+    // Unset: none in development and test (with a warning at start); refused in production.
+    AUTH_MODE: z.enum(['jwt', 'none'], { error: 'must be jwt or none' }).optional(),
+    AUTH_JWT_SECRET: z
       .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim())
-          .filter(Boolean),
+      .refine((secret) => Buffer.byteLength(secret, 'utf8') >= MIN_SECRET_BYTES, {
+        error: `must be at least ${MIN_SECRET_BYTES} bytes (e.g. the output of openssl rand -base64 48)`,
+      })
+      .optional(),
+    AUTH_JWKS_URL: z
+      .url({ protocol: /^https?$/, error: 'must be a URL like https://issuer.example.com/.well-known/jwks.json' })
+      .refine((url) => url.startsWith('https:') || isLoopback(new URL(url).hostname), {
+        error: 'must be https:// (plain http only to localhost): the keys decide who is trusted',
+      })
+      .optional(),
+    AUTH_JWT_ISSUER: z.string().min(1).optional(),
+    AUTH_JWT_AUDIENCE: commaList()
+      .pipe(z.array(z.string()).min(1, { error: 'must name at least one audience' }))
+      .optional(),
+    AUTH_JWT_ALGORITHMS: commaList()
+      .pipe(
+        z
+          .array(z.enum(JWT_ALGORITHMS, { error: `must list algorithms among ${JWT_ALGORITHMS.join(', ')} ("none" never)` }))
+          .min(1, { error: 'must list at least one algorithm' }),
       )
-      .pipe(z.array(postgresUrl))
-      .default([]),
+      .optional(),
+    AUTH_JWT_CLOCK_TOLERANCE_SECONDS: integer(30, 0, 300),
+    AUTH_JWKS_COOLDOWN_MS: integer(30_000, 0),
+    AUTH_JWKS_MAX_AGE_MS: integer(600_000, 1_000),
+    AUTH_TOKEN_CACHE_SIZE: integer(5_000, 0),
+
+    DATABASE_URL: postgresUrl.optional(),
+    DATABASE_REPLICA_URLS: commaList().pipe(z.array(postgresUrl)).default([]),
     DB_REPLICA_MAX_LAG_SECONDS: integer(10, 0),
     DB_REPLICA_CHECK_INTERVAL_MS: integer(1_000, 100),
     DB_TRANSACTION_POOLING: flag(false),
@@ -84,9 +139,56 @@ export const environmentSchema = z
   .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
     path: ['DB_POOL_MIN'],
     error: 'must not be greater than DB_POOL_MAX',
-  });
+  })
+  .superRefine(checkAuthentication);
 
 export type Environment = z.infer<typeof environmentSchema>;
+
+/** The settings that configure JWT verification: any of them set means AUTH_MODE=jwt was meant. */
+const JWT_SETTINGS = ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_ALGORITHMS'] as const;
+
+/** The authentication settings must make one clear choice; production must make it explicitly. */
+function checkAuthentication(env: Environment, context: z.RefinementCtx): void {
+  const problem = (variable: keyof Environment, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
+  const jwtSettings = JWT_SETTINGS.filter((name) => env[name] !== undefined);
+  const mode = env.AUTH_MODE ?? (jwtSettings.length > 0 ? 'jwt' : undefined);
+  if (mode === undefined) {
+    if (env.NODE_ENV === 'production') {
+      problem(
+        'AUTH_MODE',
+        'must be set with NODE_ENV=production: AUTH_MODE=jwt with AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_SECRET or AUTH_JWKS_URL, ' +
+          'or AUTH_MODE=none when a gateway in front authenticates every request',
+      );
+    }
+    return;
+  }
+  if (mode === 'none') {
+    if (jwtSettings.length > 0)
+      problem('AUTH_MODE', `is none, but ${jwtSettings.join(', ')} is set: set AUTH_MODE=jwt, or remove the JWT settings`);
+    return;
+  }
+  if (env.AUTH_JWT_SECRET === undefined && env.AUTH_JWKS_URL === undefined) {
+    problem('AUTH_MODE', "is jwt: set AUTH_JWT_SECRET (a shared HS256 secret) or AUTH_JWKS_URL (the issuer's public keys)");
+  }
+  if (env.AUTH_JWT_SECRET !== undefined && env.AUTH_JWKS_URL !== undefined) {
+    problem('AUTH_JWT_SECRET', 'and AUTH_JWKS_URL are both set: keep the one your issuer uses');
+  }
+  if (env.AUTH_JWT_ISSUER === undefined) problem('AUTH_JWT_ISSUER', "must be set with AUTH_MODE=jwt: the tokens' iss");
+  if (env.AUTH_JWT_AUDIENCE === undefined)
+    problem('AUTH_JWT_AUDIENCE', "must be set with AUTH_MODE=jwt: this API's name in the tokens' aud");
+  // No HMAC/RSA confusion: a shared secret verifies HMAC only, a JWKS's public keys never do.
+  const algorithms = env.AUTH_JWT_ALGORITHMS ?? [];
+  const hmac = algorithms.filter(isHmac);
+  if (env.AUTH_JWT_SECRET !== undefined && hmac.length < algorithms.length) {
+    problem('AUTH_JWT_ALGORITHMS', 'must list only HS256, HS384 or HS512 with AUTH_JWT_SECRET');
+  }
+  if (env.AUTH_JWKS_URL !== undefined && hmac.length > 0) {
+    problem(
+      'AUTH_JWT_ALGORITHMS',
+      `must not list ${hmac.join(', ')} with AUTH_JWKS_URL: public keys verify RS, PS, ES or EdDSA signatures only`,
+    );
+  }
+}
 
 /** Documentation for README.md and .env.example, kept next to the schema it describes. */
 export const environmentDescriptions: Record<keyof Environment, string> = {
@@ -106,6 +208,18 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   SHUTDOWN_DRAIN_DELAY_MS:
     'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',
+  AUTH_MODE:
+    'jwt (bearer tokens, verified here) or none (a gateway in front authenticates); unset = none with a warning, refused with NODE_ENV=production; any AUTH_JWT_* or AUTH_JWKS_URL set = jwt',
+  AUTH_JWT_SECRET: 'shared secret (at least 32 bytes, used as its UTF-8 bytes) that verifies HS256 tokens; set this or AUTH_JWKS_URL',
+  AUTH_JWKS_URL: "the issuer's public keys (JWKS, https); the key is picked by the token's kid; set this or AUTH_JWT_SECRET",
+  AUTH_JWT_ISSUER: "required with jwt: the tokens' iss must be exactly this",
+  AUTH_JWT_AUDIENCE: "required with jwt: the tokens' aud must contain one of these (comma-separated)",
+  AUTH_JWT_ALGORITHMS:
+    'comma-separated algorithms a token may use; unset = HS256 with AUTH_JWT_SECRET, RS256,ES256 with AUTH_JWKS_URL; none is never accepted',
+  AUTH_JWT_CLOCK_TOLERANCE_SECONDS: 'clock skew allowed when checking exp and nbf',
+  AUTH_JWKS_COOLDOWN_MS: 'least time between two JWKS fetches caused by tokens (unknown kid, key server down)',
+  AUTH_JWKS_MAX_AGE_MS: 'the JWKS is fetched again when it is older than this',
+  AUTH_TOKEN_CACHE_SIZE: 'most verified tokens remembered until they expire, so each is verified once (~1 KB each; 0 = none)',
   DATABASE_URL: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
   DATABASE_REPLICA_URLS: 'comma-separated streaming replicas that serve reads; unset = the primary serves everything',
   DB_REPLICA_MAX_LAG_SECONDS: 'a replica further behind than this is skipped until it catches up',

@@ -1,4 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
 import { isDatabaseUnavailable, isStatementTimeout } from '../database/database-problem';
 import { ExpensiveReadsBusyError, EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../database/pool/pool-sharing';
 import { isRejectedInput } from '../database/rejected-input';
@@ -7,7 +9,10 @@ import { DomainError, InvalidInputError } from '../domain/domain-error';
 /**
  * The one place that decides what a client sees of an error thrown while resolving: domain errors
  * keep their code, message and details; the database's failures become DATABASE_UNAVAILABLE
- * (HTTP 503) or BAD_USER_INPUT; anything else is unexpected and masked (see format-error.ts).
+ * (HTTP 503), QUERY_TIMED_OUT, EXPENSIVE_READS_BUSY (HTTP 503) or BAD_USER_INPUT; a missing
+ * scope becomes FORBIDDEN; anything else is unexpected
+ * and masked (see format-error.ts). And of a request refused for its credentials before
+ * anything ran: UNAUTHENTICATED (HTTP 401), see refusedCredentialsOf.
  */
 export interface ClientError {
   code: string;
@@ -24,10 +29,29 @@ export const EXPENSIVE_READS_BUSY = 'EXPENSIVE_READS_BUSY';
 /** Seconds a client should wait before retrying while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 1;
 
+export const UNAUTHENTICATED = 'UNAUTHENTICATED';
+export const FORBIDDEN = 'FORBIDDEN';
+export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
+
+/** Seconds a client should wait before retrying while tokens cannot be verified (the key server is down). */
+export const AUTHENTICATION_RETRY_AFTER_SECONDS = 5;
+
+export interface HttpStatus {
+  status: number;
+  headers: Record<string, string>;
+}
+
 /** The client's view of an error a resolver threw, or undefined when it is unexpected. */
 export function clientErrorOf(error: unknown): ClientError | undefined {
   const original = thrownValue(unwrapResolverError(error));
   if (original instanceof DomainError) return { code: original.code, message: original.message, details: original.details };
+  if (original instanceof MissingScopeError) {
+    return {
+      code: FORBIDDEN,
+      message: `This needs the scope ${original.scope}, which the token does not grant`,
+      details: { scope: original.scope },
+    };
+  }
   // The messages name no host, port, SQL or driver text.
   if (isStatementTimeout(original)) {
     return {
@@ -45,15 +69,59 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
 }
 
 /**
- * The HTTP status and headers of a response with these error codes, when they are not the 200 a
- * GraphQL response with field errors has: an unavailable database is 503 with Retry-After, and so
- * are counts that found their share of the pool busy, with a longer wait (an expensive read
- * should not come straight back). A query that timed out stays 200 with its code: retrying it
- * as it is would time out again.
+ * What a client sees of a request refused for its credentials, before anything of it ran
+ * (RFC 6750 §3):
+ * - no bearer token at all (no Authorization header, or one of another scheme): 401 with the bare
+ *   challenge `WWW-Authenticate: Bearer`, without an error code, as RFC 6750 §3.1 asks when the
+ *   client sent no credentials of this scheme;
+ * - any token that is not valid (malformed, wrong signature, issuer or audience, expired…): 401
+ *   with `Bearer error="invalid_token"`. One message and one challenge for all of them: which
+ *   check failed is for the log and the metrics, not for someone trying to forge a token;
+ * - keys that cannot be fetched: the server's failure, not the token's (503, Retry-After).
  */
-export function httpStatusFor(codes: readonly unknown[]): { status: number; headers: Record<string, string> } | undefined {
+export function refusedCredentialsOf(failure: AuthenticationFailure): ClientError & { http: HttpStatus } {
+  switch (failure.reason) {
+    case 'keys_unavailable':
+      return {
+        code: AUTHENTICATION_UNAVAILABLE,
+        message: 'Tokens cannot be verified right now; retry later',
+        http: { status: 503, headers: { 'retry-after': String(AUTHENTICATION_RETRY_AFTER_SECONDS) } },
+      };
+    case 'missing_token':
+    case 'unsupported_scheme':
+      return {
+        code: UNAUTHENTICATED,
+        message: 'Authentication required: send a bearer token (Authorization: Bearer <token>)',
+        http: { status: 401, headers: { 'www-authenticate': 'Bearer' } },
+      };
+    default:
+      return {
+        code: UNAUTHENTICATED,
+        message: 'The bearer token is invalid',
+        http: { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
+      };
+  }
+}
+
+/**
+ * The HTTP status and headers of a response with these errors, when they are not the 200 a
+ * GraphQL response with field errors has:
+ * - counts that found their share of the pool busy: 503 with a Retry-After long enough that an
+ *   expensive read does not come straight back;
+ * - an unavailable database: 503 with Retry-After;
+ * - a token without a scope the operation needs, when nothing else in the operation succeeded:
+ *   403 with RFC 6750's `insufficient_scope` challenge naming the scopes. When other fields did
+ *   succeed, the response is the usual 200: it carries their data.
+ * A query that timed out stays 200 with its code: retrying it as it is would time out again.
+ */
+export function httpStatusFor(errors: readonly GraphQLFormattedError[], anythingSucceeded: boolean): HttpStatus | undefined {
+  const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(EXPENSIVE_READS_BUSY)) return { status: 503, headers: { 'retry-after': String(EXPENSIVE_READS_RETRY_AFTER_SECONDS) } };
   if (codes.includes(DATABASE_UNAVAILABLE)) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  if (!anythingSucceeded && codes.every((code) => code === FORBIDDEN)) {
+    const scopes = new Set(errors.map((error) => error.extensions?.scope).filter((scope) => typeof scope === 'string'));
+    return { status: 403, headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${[...scopes].join(' ')}"` } };
+  }
   return undefined;
 }
 

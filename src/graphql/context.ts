@@ -1,7 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Authenticator } from '../auth/authenticator';
+import { AuthenticationFailure } from '../auth/errors';
+import type { Principal } from '../auth/principal';
 import type { RequestDatabase } from '../database/request-database';
+import { RejectedRequestError } from './rejected-request';
 
-/** What every resolver gets. */
+/** What every resolver gets: the request's use of the database, and who is asking. */
 export interface Context {
   /** The request's use of the database: its reads, within its share of the pool. */
   readonly db: RequestDatabase;
@@ -9,17 +13,27 @@ export interface Context {
   readonly em: EntityManager;
   /** From the client's x-request-id when it sent a usable one; echoed in the response. */
   readonly requestId: string;
+  /** Who the request acts for: its token's subject and scopes (`@Authorized` checks them, auth/auth-checker.ts). */
+  readonly principal: Principal;
+}
+
+/** What the HTTP layer passes on of a request when Apollo asks for its context. */
+export interface RequestHead {
+  id: string;
+  authorization: string | undefined;
 }
 
 /**
- * The context of one request. The global EntityManager is never used by a request's unit of work.
- * The getter sits on the class, not the object: Apollo copies the context's own properties for
- * each operation, which would call a getter of the object itself (and fork for nothing).
+ * The context of one request. The global EntityManager's unit of work is never used by a
+ * request. The getter sits on the class, not the object: Apollo copies the context's own
+ * properties for each operation, which would call a getter of the object itself (and fork for
+ * nothing).
  */
 class RequestContext implements Context {
   constructor(
     readonly db: RequestDatabase,
     readonly requestId: string,
+    readonly principal: Principal,
   ) {}
 
   get em(): EntityManager {
@@ -27,6 +41,20 @@ class RequestContext implements Context {
   }
 }
 
-export function createContext(db: RequestDatabase, requestId: string): Context {
-  return new RequestContext(db, requestId);
+/**
+ * Apollo's context function: authenticates the request, then makes its context. Apollo calls it
+ * before it reads the document, so a request without a valid token is refused before anything of
+ * it is parsed, validated or executed, introspection and `{ __typename }` included
+ * (RejectedRequestError: 401 and its WWW-Authenticate challenge).
+ */
+export function contextFunction(database: () => RequestDatabase, authenticator: Authenticator): (request: RequestHead) => Promise<Context> {
+  return async ({ id, authorization }) => {
+    const startedAt = performance.now();
+    try {
+      return new RequestContext(database(), id, await authenticator.authenticate(authorization));
+    } catch (error) {
+      if (error instanceof AuthenticationFailure) throw new RejectedRequestError(error, id, startedAt);
+      throw error;
+    }
+  };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
 import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Context } from '../graphql/context';
+import type { Context, RequestHead } from '../graphql/context';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { answerClientError, answerFrameworkError, refuseUnacceptableAccept, registerErrorHandlers } from './error-handlers';
@@ -15,7 +15,8 @@ export interface HttpServerOptions {
   metrics: Metrics;
   /** Started. */
   apollo: ApolloServer<Context>;
-  context: (requestId: string) => Context;
+  /** Authenticates the request and makes its context (graphql/context.ts). */
+  context: (request: RequestHead) => Promise<Context>;
   readiness: ReadinessCheck;
   /** True once the drain before a stop has begun (see App.drain). */
   draining: () => boolean;
@@ -76,6 +77,8 @@ export async function createHttpServer({
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === '/graphql') await refuseUnacceptableAccept(request, reply);
   });
-  await app.register(fastifyApollo(apollo), { context: async (request) => context(request.id) });
+  await app.register(fastifyApollo(apollo), {
+    context: (request) => context({ id: request.id, authorization: request.headers.authorization }),
+  });
   return app;
 }

@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
+import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
 import { InvalidInputError, NotFoundError } from '../domain/domain-error';
 import type { Context } from '../graphql/context';
 import { selectedFields } from '../graphql/selected-fields';
@@ -25,7 +26,8 @@ const OWN_FIELDS = [[]];
 
 @Resolver(() => InterviewSession)
 export class InterviewSessionResolver {
-  @Query(() => InterviewSession, { nullable: true, description: 'null when no session has this id' })
+  @Authorized(SESSIONS_READ)
+  @Query(() => InterviewSession, { nullable: true, description: describedWithScope(SESSIONS_READ, 'null when no session has this id.') })
   interviewSession(
     @Arg('id', () => ID) id: string,
     @Ctx() { db }: Context,
@@ -34,7 +36,8 @@ export class InterviewSessionResolver {
     return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, OWN_FIELDS));
   }
 
-  @Query(() => InterviewSessionConnection, { description: 'Newest first; keyset-paginated.' })
+  @Authorized(SESSIONS_READ)
+  @Query(() => InterviewSessionConnection, { description: describedWithScope(SESSIONS_READ, 'Newest first; keyset-paginated.') })
   async interviewSessions(
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
@@ -56,7 +59,8 @@ export class InterviewSessionResolver {
     return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 
-  @Mutation(() => InterviewSession)
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'A new session, SCHEDULED.') })
   async createInterviewSession(
     @Arg('input', () => CreateInterviewSessionInput) input: CreateInterviewSessionInput,
     @Ctx() { em }: Context,
@@ -67,7 +71,10 @@ export class InterviewSessionResolver {
     return session;
   }
 
-  @Mutation(() => InterviewSession)
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => InterviewSession, {
+    description: describedWithScope(SESSIONS_WRITE, 'Changes the fields given; the others keep their values.'),
+  })
   async updateInterviewSession(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateInterviewSessionInput) input: UpdateInterviewSessionInput,
@@ -80,22 +87,28 @@ export class InterviewSessionResolver {
     return session;
   }
 
-  @Mutation(() => InterviewSession, { description: 'SCHEDULED → IN_PROGRESS; sets startedAt.' })
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'SCHEDULED → IN_PROGRESS; sets startedAt.') })
   startInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
     return changeStatus(em, id, 'start');
   }
 
-  @Mutation(() => InterviewSession, { description: 'IN_PROGRESS → COMPLETED; sets completedAt.' })
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'IN_PROGRESS → COMPLETED; sets completedAt.') })
   completeInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
     return changeStatus(em, id, 'complete');
   }
 
-  @Mutation(() => InterviewSession, { description: 'SCHEDULED or IN_PROGRESS → CANCELLED.' })
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'SCHEDULED or IN_PROGRESS → CANCELLED.') })
   cancelInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
     return changeStatus(em, id, 'cancel');
   }
 
-  @Mutation(() => Boolean, { description: 'true when the session was deleted, false when it did not exist.' })
+  @Authorized(SESSIONS_WRITE)
+  @Mutation(() => Boolean, {
+    description: describedWithScope(SESSIONS_WRITE, 'true when the session was deleted, false when it did not exist.'),
+  })
   async deleteInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
     const deleted = await em.nativeDelete(InterviewSession, { id: sessionId(id) });
     return deleted > 0;

@@ -3,12 +3,26 @@ import type { ConnectionPool } from '../database/pool/connection-pool';
 import type { PoolSharing } from '../database/pool/pool-sharing';
 import type { ReplicaState } from '../database/replicas/replica-aware-driver';
 
-export type RequestOutcome = 'ok' | 'client_error' | 'busy' | 'database_unavailable' | 'internal';
+export type RequestOutcome =
+  | 'ok'
+  | 'client_error'
+  /** Refused for its credentials (401), before anything ran. */
+  | 'unauthenticated'
+  /** A field its token has no scope for, and nothing else failed worse. */
+  | 'forbidden'
+  /** Counts found their share of the pool busy (503). */
+  | 'busy'
+  | 'database_unavailable'
+  /** Tokens could not be verified: the JWKS could not be fetched (503). */
+  | 'authentication_unavailable'
+  | 'internal';
 
 export interface Metrics {
   registry: Registry;
   /** `limit`: the limit the request hit, if it was refused by one (see the request plugin). */
   observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number, limit?: string): void;
+  /** A request refused for its credentials, or a field for a missing scope (`insufficient_scope`). */
+  observeAuthRejection(reason: string): void;
 }
 
 export interface MetricSources {
@@ -28,7 +42,17 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
   registerPoolMetrics(registry, pool);
   registerSharingMetrics(registry, sharing);
   registerReplicaMetrics(registry, replicas);
-  return { registry, observeGraphQLRequest: graphqlRequestMetrics(registry) };
+  const authRejections = new Counter({
+    name: 'graphql_auth_rejections_total',
+    help: 'Requests refused for their credentials (HTTP 401, 503), and responses with a field refused for a missing scope, by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeGraphQLRequest: graphqlRequestMetrics(registry),
+    observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
+  };
 }
 
 function registerPoolMetrics(registry: Registry, pool: ConnectionPool): void {

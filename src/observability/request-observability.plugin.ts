@@ -2,8 +2,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
-import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, QUERY_TIMED_OUT } from '../graphql/client-errors';
+import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, FORBIDDEN, QUERY_TIMED_OUT } from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
+import { RejectedRequestError } from '../graphql/rejected-request';
 import type { Logger } from './logger';
 import type { Metrics, RequestOutcome } from './metrics';
 
@@ -20,10 +21,14 @@ const LIMITS: Readonly<Record<string, string>> = {
 /** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
 const MAX_OPERATION_LABELS = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+/** The operation label of a request refused before its document was read; no operation name can be it. */
+export const UNREAD_OPERATION = '(unread)';
 
 /**
- * One log line and one metric sample per GraphQL request: operation, outcome, duration. An
- * unexpected error is logged in full here, with the request id the client also gets.
+ * One log line and one metric sample per GraphQL request: operation, outcome, duration, and the
+ * subject (`sub`) of its token, never the token. An unexpected error is logged in full here, with
+ * the request id the client also gets. Refusals for credentials and scopes are also counted by
+ * reason (`graphql_auth_rejections_total`).
  */
 export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<Context> {
   const knownOperations = new Set<string>();
@@ -37,6 +42,25 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
   };
 
   return {
+    // A request refused for its credentials: Apollo never starts its pipeline, so its line is written here.
+    async contextCreationDidFail({ error }) {
+      if (!(error instanceof RejectedRequestError)) return;
+      const seconds = (performance.now() - error.startedAt) / 1000;
+      const outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+      metrics.observeGraphQLRequest(UNREAD_OPERATION, outcome, seconds);
+      metrics.observeAuthRejection(error.failure.reason);
+      logger.info(
+        {
+          requestId: error.requestId,
+          operation: null,
+          outcome,
+          status: error.status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+          authFailure: error.failure.reason,
+        },
+        'graphql request',
+      );
+    },
     async requestDidStart() {
       const started = performance.now();
       return {
@@ -60,9 +84,11 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           const outcome = outcomeOf(errors);
           const limit = limitOf(errors);
           metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);
+          if (outcome === 'forbidden') metrics.observeAuthRejection('insufficient_scope');
           logger.info(
             {
               requestId: contextValue.requestId,
+              sub: contextValue.principal.subject,
               operation: operationName ?? null,
               outcome,
               status: response.http.status ?? 200,
@@ -83,6 +109,7 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
   if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
   if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
+  if (codes.includes(FORBIDDEN)) return 'forbidden';
   return 'client_error';
 }
 

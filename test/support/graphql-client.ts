@@ -4,15 +4,16 @@ export interface GraphQLResponse<Data = any> {
   body: { data?: Data | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
 }
 
-/** One GraphQL request over real HTTP, as any client would send it. */
+/** One GraphQL request over real HTTP, as any client would send it (`headers`: e.g. an Authorization header). */
 export async function graphql<Data = any>(
   baseUrl: string,
   query: string,
   variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
 ): Promise<GraphQLResponse<Data>> {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse<Data>['body'] };
