@@ -23,11 +23,11 @@ describe('configuration from the environment', () => {
   });
 
   it('drains for 10 s before a stop in production, not at all in development and tests, unless told', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).http.shutdownDrainDelayMs).toBe(10_000);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none' }).http.shutdownDrainDelayMs).toBe(10_000);
     expect(loadConfig({}).http.shutdownDrainDelayMs).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development' }).http.shutdownDrainDelayMs).toBe(0);
     expect(loadConfig({ NODE_ENV: 'test' }).http.shutdownDrainDelayMs).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'production', SHUTDOWN_DRAIN_DELAY_MS: '0' }).http.shutdownDrainDelayMs).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'none', SHUTDOWN_DRAIN_DELAY_MS: '0' }).http.shutdownDrainDelayMs).toBe(0);
     expect(loadConfig({ NODE_ENV: 'development', SHUTDOWN_DRAIN_DELAY_MS: '1500' }).http.shutdownDrainDelayMs).toBe(1_500);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '-1' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS must be at least 0/);
     expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5s' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS must be a whole number/);
