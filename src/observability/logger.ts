@@ -29,7 +29,12 @@ export function createLogger(
   return pino(options, destination ?? asyncStdout());
 }
 
+// One buffered stdout per process, however many loggers (apps in a test run) write to it, so one
+// flush at exit covers them all.
+let sharedStdout: pino.DestinationStream | undefined;
+
 function asyncStdout(): pino.DestinationStream {
+  if (sharedStdout) return sharedStdout;
   const stdout = pino.destination({ dest: 1, sync: false });
   process.on('exit', () => {
     try {
@@ -38,5 +43,6 @@ function asyncStdout(): pino.DestinationStream {
       // Nothing left to write, or stdout is gone: either way there is nothing more to do.
     }
   });
+  sharedStdout = stdout;
   return stdout;
 }
