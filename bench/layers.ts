@@ -17,11 +17,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 import ts from 'typescript';
+import { freePort } from '../test/support/ports';
 import { QUERIES } from './floor-server';
 import { cpuTicks } from './proc-stats';
 import { benchRows, DEFAULT_DATABASE_URL, seed } from './seed';
@@ -58,14 +58,6 @@ function transpile(name: string): string {
   const file = join(RUNTIME, `${name}.js`);
   writeFileSync(file, outputText);
   return file;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((listening) => probe.listen(0, '127.0.0.1', listening));
-  const { port } = probe.address() as { port: number };
-  await new Promise((closed) => probe.close(closed));
-  return port;
 }
 
 async function start(variant: Variant): Promise<{ child: ChildProcess; url: string }> {

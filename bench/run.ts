@@ -25,7 +25,6 @@ import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -33,6 +32,7 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { encodeCursor } from '../src/interview-sessions/cursor';
+import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
 import { QUERIES } from './floor-server';
 import { backendTicks, backendTicksSpent, cpuTicks, machineTicks, rssKb } from './proc-stats';
@@ -78,14 +78,6 @@ const targets: Target[] = [];
 /** Preloaded into both children: when this process dies (even by SIGKILL), they stop too. */
 const WATCH_PARENT = `process.channel && process.channel.unref();
 process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));\n`;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
-}
 
 async function startTarget(
   name: TargetName,

@@ -3,7 +3,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { spawnOwned, type OwnedProcess } from './owned-processes';
 import { PortTakenError, startOnFreePort } from './ports';
-import { makeOwnedTempDir, removeOwnedTempDir, writeOwnedFile } from './temp-folders';
+import { makeOwnedTempDir, removeOwnedTempDir, stopAndRemoveFolder, writeOwnedFile } from './temp-folders';
 import { waitFor } from './wait-for';
 
 /**
@@ -230,7 +230,6 @@ export async function startHAProxy(options: HAProxyOptions): Promise<HAProxy> {
   const { haproxy, config, port } = started;
   const lines = () => haproxy.output().split('\n').filter(Boolean);
 
-  let stopping: Promise<void> | undefined;
   const proxy: HAProxy = {
     url: `http://${HOST}:${port}`,
     port,
@@ -261,16 +260,7 @@ export async function startHAProxy(options: HAProxyOptions): Promise<HAProxy> {
       }),
     anomalies: () => lines().filter((line) => line.includes(` ${FRONTEND} ${BACKEND}/`)),
     isRunning: () => !haproxy.hasExited(),
-    stop() {
-      stopping ??= (async () => {
-        try {
-          await haproxy.stop('SIGTERM', 5_000);
-        } finally {
-          await removeOwnedTempDir(dir);
-        }
-      })();
-      return stopping;
-    },
+    stop: stopAndRemoveFolder(haproxy, dir),
   };
   return proxy;
 }

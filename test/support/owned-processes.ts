@@ -49,16 +49,20 @@ export function spawnOwned(command: string, args: string[], deathSignal: NodeJS.
   const ids = unprivilegedUser();
   // The command's own folder first: a tool that runs its siblings (initdb runs postgres) finds the same version.
   const env = { PATH: `${dirname(command)}:${SYSTEM_PATH}`, LANG: 'C', LC_ALL: 'C', ...(process.env.TZ && { TZ: process.env.TZ }) };
+  // In `/`, which every user may enter: the clone may sit in a folder the unprivileged user cannot
+  // (root's home is mode 700), and HAProxy, for one, refuses to start where it cannot return.
+  const cwd = '/';
   let child: ChildProcess;
   if (existsSync(SETPRIV)) {
     const user = ids ? [`--reuid=${ids.uid}`, `--regid=${ids.gid}`, '--clear-groups'] : [];
     // setpriv execs the command: the child's pid is the command's own (signals reach it directly).
     child = spawn(SETPRIV, [...user, `--pdeathsig=${deathSignal.replace(/^SIG/, '')}`, '--', command, ...args], {
+      cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } else {
-    child = spawn(command, args, { ...ids, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(command, args, { ...ids, cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   }
   killAtExit(child);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { spawnOwned, type OwnedProcess } from './owned-processes';
 import { PortTakenError, startOnFreePort } from './ports';
-import { makeOwnedTempDir, removeOwnedTempDir, writeOwnedFile } from './temp-folders';
+import { makeOwnedTempDir, removeOwnedTempDir, stopAndRemoveFolder, writeOwnedFile } from './temp-folders';
 import { routedThrough } from './test-database';
 
 /**
@@ -157,7 +157,6 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     throw error;
   }
 
-  let stopping: Promise<void> | undefined;
   let current = options;
   const pgbouncer: PgBouncer = {
     host: HOST,
@@ -182,16 +181,7 @@ export async function startPgBouncer(options: PgBouncerOptions): Promise<PgBounc
     },
     isRunning: () => !bouncer.hasExited(),
     log: () => bouncer.output(),
-    stop() {
-      stopping ??= (async () => {
-        try {
-          await bouncer.stop('SIGTERM', 5_000);
-        } finally {
-          await removeOwnedTempDir(dir);
-        }
-      })();
-      return stopping;
-    },
+    stop: stopAndRemoveFolder(bouncer, dir),
   };
   return pgbouncer;
 }

@@ -87,3 +87,21 @@ export async function makeTempFolder(prefix: string): Promise<string> {
 export async function removeTempFolder(folder: string | undefined): Promise<void> {
   if (folder) await rm(folder, { recursive: true, force: true });
 }
+
+/**
+ * The stop() of a program that lives in a temporary folder of its own (PgBouncer, HAProxy):
+ * SIGTERM, SIGKILL after 5 s, then the folder goes. Calling it again returns the same promise.
+ */
+export function stopAndRemoveFolder(program: { stop(signal: NodeJS.Signals, graceMs: number): Promise<unknown> }, dir: string) {
+  let stopping: Promise<void> | undefined;
+  return (): Promise<void> => {
+    stopping ??= (async () => {
+      try {
+        await program.stop('SIGTERM', 5_000);
+      } finally {
+        await removeOwnedTempDir(dir);
+      }
+    })();
+    return stopping;
+  };
+}
