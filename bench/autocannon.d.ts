@@ -1,9 +1,11 @@
-// No type declarations ship with autocannon; this is the part bench/run.ts uses.
+// No type declarations ship with autocannon; this is the part the bench scripts use.
 declare module 'autocannon' {
   interface AutocannonResult {
     errors: number;
     timeouts: number;
     non2xx: number;
+    requests: { total: number };
+    latency: { p50: number; p99: number; max: number };
   }
 
   interface AutocannonInstance extends PromiseLike<AutocannonResult> {
