@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { spawnOwned, type OwnedProcess } from './owned-processes';
-import { PortTakenError, startOnFreePort } from './ports';
+import { startFailure, startOnFreePort } from './ports';
 import { makeOwnedTempDir, removeOwnedTempDir, stopAndRemoveFolder, writeOwnedFile } from './temp-folders';
 import { waitFor } from './wait-for';
 
@@ -170,9 +170,7 @@ async function launch(options: HAProxyOptions, dir: string, port: number): Promi
     return { haproxy, config };
   } catch (error) {
     await haproxy.stop('SIGKILL');
-    if (haproxy.output().includes('Address already in use'))
-      throw new PortTakenError(`port ${port} is taken by another process:\n${haproxy.output()}`);
-    throw error;
+    throw startFailure(error, port, haproxy.output());
   }
 }
 

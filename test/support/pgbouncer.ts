@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { spawnOwned, type OwnedProcess } from './owned-processes';
-import { PortTakenError, startOnFreePort } from './ports';
+import { startFailure, startOnFreePort } from './ports';
 import { makeOwnedTempDir, removeOwnedTempDir, stopAndRemoveFolder, writeOwnedFile } from './temp-folders';
 import { routedThrough } from './test-database';
 
@@ -135,9 +135,7 @@ async function launch(
     return { bouncer, port };
   } catch (error) {
     await bouncer.stop('SIGKILL');
-    if (bouncer.output().includes('Address already in use'))
-      throw new PortTakenError(`port ${port} is taken by another process:\n${bouncer.output()}`);
-    throw error;
+    throw startFailure(error, port, bouncer.output());
   }
 }
 

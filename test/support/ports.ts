@@ -19,6 +19,11 @@ export function freePort(): Promise<number> {
 /** What a start on a free port throws when another process took that port in the meantime. */
 export class PortTakenError extends Error {}
 
+/** Why a program failed to start: PortTakenError when its output says its port was in use. */
+export function startFailure(error: unknown, port: number, output: string): unknown {
+  return output.includes('Address already in use') ? new PortTakenError(`port ${port} is taken by another process:\n${output}`) : error;
+}
+
 /**
  * Starts something on a free port, trying another one when the start throws PortTakenError:
  * between freePort() and the bind, any process on the machine may take the port.
