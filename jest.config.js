@@ -11,5 +11,7 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  testTimeout: 30_000,
+  // A guard against hangs, not a speed check: specs that start servers and PostgreSQL clusters
+  // take twice as long on a busy 2-core machine running other spec files alongside.
+  testTimeout: 60_000,
 };
