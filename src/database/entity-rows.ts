@@ -1,16 +1,8 @@
 import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
 import type { ReadOptions, RequestDatabase } from './request-database';
-import { parseTimestamptz } from './timestamptz';
 
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
 export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T[K] };
-
-interface Column {
-  /** `"column" as "property"`, ready for a select list. */
-  selected: string;
-  /** PostgreSQL sends timestamps as text here; the API shows them as Date. */
-  isTimestamp: boolean;
-}
 
 /**
  * Read-only queries that return plain rows of an entity's table. An identity map, change tracking
@@ -23,19 +15,16 @@ interface Column {
  */
 export class EntityRows<T extends object> {
   readonly table: string;
-  /** By property name, in the entity's order. */
-  private readonly columns = new Map<string, Column>();
+  /** `"column" as "property"`, ready for a select list, by property name, in the entity's order. */
+  private readonly columns = new Map<string, string>();
   /** By the set asked for (selectedFields hands out one per document), then by `always` as text. */
   private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<string, string>>();
-  private readonly timestamps: string[] = [];
 
   private constructor(meta: EntityMetadata<T>) {
     this.table = meta.tableName;
     for (const prop of meta.props) {
       if (prop.kind !== ReferenceKind.SCALAR || prop.persist === false) continue;
-      const isTimestamp = prop.runtimeType === 'Date';
-      this.columns.set(prop.name, { selected: `"${prop.fieldNames[0]}" as "${prop.name}"`, isTimestamp });
-      if (isTimestamp) this.timestamps.push(prop.name);
+      this.columns.set(prop.name, `"${prop.fieldNames[0]}" as "${prop.name}"`);
     }
   }
 
@@ -63,9 +52,7 @@ export class EntityRows<T extends object> {
     const key = always.join(',');
     let list = byAlways.get(key);
     if (list === undefined) {
-      const columns = [...this.columns]
-        .filter(([name]) => properties.has(name) || always.includes(name))
-        .map(([, column]) => column.selected);
+      const columns = [...this.columns].filter(([name]) => properties.has(name) || always.includes(name)).map(([, column]) => column);
       // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
       list = columns.length > 0 ? columns.join(', ') : '1 as "exists"';
       byAlways.set(key, list);
@@ -74,14 +61,7 @@ export class EntityRows<T extends object> {
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */
-  async read(db: RequestDatabase, sql: string, params: readonly unknown[], options?: ReadOptions): Promise<PlainEntity<T>[]> {
-    const rows = await db.readRows<Record<string, unknown>>(sql, params, options);
-    for (const row of rows) {
-      for (const name of this.timestamps) {
-        const value = row[name];
-        if (typeof value === 'string') row[name] = parseTimestamptz(value);
-      }
-    }
-    return rows as PlainEntity<T>[];
+  read(db: RequestDatabase, sql: string, params: readonly unknown[], options?: ReadOptions): Promise<PlainEntity<T>[]> {
+    return db.readRows<PlainEntity<T>>(sql, params, options);
   }
 }

@@ -21,14 +21,13 @@ const MAX_NAMED_STATEMENTS = 500;
  * The SQL goes straight to the node-postgres client checked out of the same pool MikroORM uses,
  * skipping knex's query builder and MikroORM's result mapping, which cost more CPU than such a
  * query; timestamptz values come back as Dates. It runs as a named prepared statement (parsed and
- * planned once per connection), except
- * behind PgBouncer in transaction mode, where a statement would not outlive its transaction.
- * Inside a transaction the query stays on the transaction's own connection, through MikroORM.
+ * planned once per connection), except behind PgBouncer in transaction mode, where a statement
+ * would not outlive its transaction. These reads see committed data: they never join a
+ * transaction of the EntityManager (a write that must re-read inside its transaction does it
+ * through the EntityManager).
  */
 export function readRows<Row extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
-  const transaction: unknown = em.getTransactionContext();
   return readWithRetry(em, (connection) => {
-    if (transaction !== undefined) return connection.execute<Row[]>(sql, [...params], 'all', transaction);
     // Announced as knex announces its own queries, for whatever listens (query logs, specs).
     connection.getKnex().emit('query', { sql, bindings: params });
     return withPooledClient(connection, async (client) => {
