@@ -174,17 +174,40 @@ describe('limits on what a request may ask', () => {
 
   it.each([
     // 200 for the persisted query: Apollo's convention, so that APQ clients fall back to sending the query.
-    ['a subscription', { query: 'subscription { interviewSessions { totalCount } }' }, 400, 'GRAPHQL_VALIDATION_FAILED'],
     [
-      'a persisted query',
+      'a subscription (this API offers none)',
+      { query: 'subscription { interviewSessions { totalCount } }' },
+      400,
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'an operationName the document does not hold',
+      { query: 'query A { __typename }', operationName: 'B' },
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
+    [
+      'a persisted query (this API offers none)',
       { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } },
       200,
       'PERSISTED_QUERY_NOT_SUPPORTED',
     ],
-  ])('answers %s, which this API does not offer, with a client error', async (_case, body, status, code) => {
+  ])('answers %s with a client error of its own code', async (_case, body, status, code) => {
     const response = await post(JSON.stringify(body));
     expect(response.status).toBe(status);
     expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(code);
+  });
+
+  it('refuses a mutation sent by GET with 405 and Allow: POST, without running it', async () => {
+    const query = encodeURIComponent('mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id } }');
+    // The header CSRF prevention asks of a GET, so that it is the method that is refused.
+    const response = await fetch(`${app!.url}/graphql?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect([response.status, response.headers.get('allow'), await response.json()]).toEqual([
+      405,
+      'POST',
+      { errors: [expect.objectContaining({ extensions: { code: 'BAD_REQUEST' } })] },
+    ]);
+    expect(await app!.db.query('select id from interview_session')).toEqual([]);
   });
 
   it('answers a malformed URL and oversized headers with GraphQL-shaped errors', async () => {
