@@ -99,6 +99,24 @@ describe('interviewSession(id)', () => {
     expect(response.body).toEqual({ data: { interviewSession: null } });
   });
 
+  it('reads what each operation of one document selects, when operations share a fragment', async () => {
+    const { id } = await createSession({ title: 'Shared fragment', candidateName: 'Ada' });
+    const document = `query A($id: ID!) { ...F }
+      query B($id: ID!) { ...F interviewSession(id: $id) { title } }
+      fragment F on Query { interviewSession(id: $id) { id } }`;
+    const run = async (operationName: string) => {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: document, operationName, variables: { id } }),
+      });
+      return ((await response.json()) as { data: unknown }).data;
+    };
+    // A first, so that B meets whatever A left behind.
+    expect(await run('A')).toEqual({ interviewSession: { id } });
+    expect(await run('B')).toEqual({ interviewSession: { id, title: 'Shared fragment' } });
+  });
+
   it('rejects an id that is not a UUID with BAD_USER_INPUT', async () => {
     const response = await request(`{ interviewSession(id: "1; drop table interview_session") { id } }`);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);

@@ -18,6 +18,9 @@ const walked = new WeakMap<FieldNode, Map<string, ReadonlySet<string>>>();
 export function selectedFields(info: GraphQLResolveInfo, paths: Paths): ReadonlySet<string> {
   const [node] = info.fieldNodes;
   if (!node) return new Set();
+  // Several nodes (the same field selected twice, merged): the first one alone does not tell the
+  // selection; another operation of the document may start from that node with different siblings.
+  if (info.fieldNodes.length > 1) return walk(info, paths);
   let byPaths = walked.get(node);
   if (!byPaths) walked.set(node, (byPaths = new Map<string, ReadonlySet<string>>()));
   const key = paths.map((path) => path.join('.')).join('|');
