@@ -25,6 +25,12 @@ import {
  */
 export const COUNTS_ROWS = { cost: 'count' } as const;
 
+/**
+ * A field paged by `first`, up to `largest` items: `@Extensions(pagedUpTo(100))` on it. A `first`
+ * that comes from a variable is priced at `largest`, the most it may ask for.
+ */
+export const pagedUpTo = (largest: number) => ({ largestPage: largest }) as const;
+
 export interface CostModel {
   maxCost: number;
   countCost: number;
@@ -35,8 +41,9 @@ export interface CostModel {
  *
  * - 1 per scalar field, 2 per object field (it has a selection of its own);
  * - a field with a page size (`first`) pays the cost of its list fields (`nodes`, `edges`) once
- *   per item of the page: the literal value, or the argument's default when it comes from a
- *   variable (unknown at validation, which runs once per document);
+ *   per item of the page: the literal value, the argument's default when `first` is not given,
+ *   and the largest page (pagedUpTo) when it comes from a variable: its value is unknown at
+ *   validation, which runs once per document;
  * - a field that counts rows (COUNTS_ROWS) adds GRAPHQL_COUNT_COST, where it is selected: a
  *   page query reads a few index entries, a count reads every row that matches.
  *
@@ -96,17 +103,21 @@ function fieldCost(
   if (!node.selectionSet) return 1 + counts;
   const type = field && getNamedType(field.type);
   const children =
-    type && isCompositeType(type) ? selectionCost(context, model, node.selectionSet, type, spreading, pageSizeOf(context, node, field)) : 0;
+    type && isCompositeType(type) ? selectionCost(context, model, node.selectionSet, type, spreading, pageSizeOf(node, field)) : 0;
   return 2 + counts + children;
 }
 
-/** The page size a field asks for: its literal `first`, else that argument's default, else 1. */
-function pageSizeOf(context: ValidationContext, node: FieldNode, field: GraphQLField<unknown, unknown> | undefined): number {
+/**
+ * The page size a field may ask for: its literal `first`; for a variable, the largest page; when
+ * `first` is not given, that argument's default; else 1.
+ */
+function pageSizeOf(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined): number {
   const argument = field?.args.find((candidate) => candidate.name === 'first');
   if (!argument) return 1;
   const given = node.arguments?.find((candidate) => candidate.name.value === 'first');
-  const literal: unknown = given && given.value.kind !== Kind.VARIABLE ? valueFromAST(given.value, argument.type) : undefined;
-  const size = typeof literal === 'number' ? literal : argument.defaultValue;
+  let size: unknown = argument.defaultValue;
+  if (given?.value.kind === Kind.VARIABLE) size = field?.extensions.largestPage ?? argument.defaultValue;
+  else if (given) size = valueFromAST(given.value, argument.type) ?? argument.defaultValue;
   return typeof size === 'number' && size > 1 ? size : 1;
 }
 

@@ -1,11 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Authorized, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Extensions, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
 import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
 import { InvalidInputError, NotFoundError } from '../domain/domain-error';
 import type { Context } from '../graphql/context';
+import { pagedUpTo } from '../graphql/query-cost';
 import { selectedFields } from '../graphql/selected-fields';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { decodeCursor } from './cursor';
@@ -37,6 +38,7 @@ export class InterviewSessionResolver {
   }
 
   @Authorized(SESSIONS_READ)
+  @Extensions(pagedUpTo(PAGE_SIZE.max))
   @Query(() => InterviewSessionConnection, { description: describedWithScope(SESSIONS_READ, 'Newest first; keyset-paginated.') })
   async interviewSessions(
     @Ctx() { db }: Context,
