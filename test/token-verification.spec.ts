@@ -35,7 +35,7 @@ describe('the cache of verified tokens', () => {
   const secret = secretKey(newSecret());
   let lookups = 0;
   /** The secret, counting how often jose asks for it: once per verification. */
-  const countingKey = { getKey: (async () => ((lookups += 1), secret)) as JWTVerifyGetKey, version: 0 };
+  const countingKey = { getKey: (async () => ((lookups += 1), secret)) as JWTVerifyGetKey, version: 0, stale: false };
   const verifierWith = (clock: ReturnType<typeof fakeClock>, cacheSize = 100) =>
     new JwtVerifier({
       keys: countingKey,
@@ -122,14 +122,14 @@ describe('the JWKS key source', () => {
 
   const sourceWith = (server: JwksServer, clock: ReturnType<typeof fakeClock>, cooldownMs = 30_000, maxAgeMs = 600_000) =>
     new JwksKeySource({ url: new URL(server.url), cooldownMs, maxAgeMs, logger, now: clock.now });
-  const verifierOf = (source: JwksKeySource, clock: ReturnType<typeof fakeClock>) =>
+  const verifierOf = (source: JwksKeySource, clock: ReturnType<typeof fakeClock>, cacheSize = 0) =>
     new JwtVerifier({
       keys: source,
       issuer: ISSUER,
       audience: [AUDIENCE],
       algorithms: ['RS256'],
       clockToleranceSeconds: 0,
-      cacheSize: 0,
+      cacheSize,
       now: clock.now,
     });
 
@@ -163,11 +163,11 @@ describe('the JWKS key source', () => {
     expect(keyServer.fetches).toBe(1);
   });
 
-  it('fetches the keys again once they are older than the maximum age, and sees a removed key gone', async () => {
+  it('fetches the keys again once they are older than the maximum age, and sees a removed key gone, even for a cached token', async () => {
     keyServer = await startJwksServer([key, stranger]);
     const clock = fakeClock();
     const source = sourceWith(keyServer, clock, 30_000, 600_000);
-    const verifier = verifierOf(source, clock);
+    const verifier = verifierOf(source, clock, 100);
     await source.load();
     const token = await signToken(stranger.privateKey, {
       alg: 'RS256',

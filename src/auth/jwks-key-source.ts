@@ -59,13 +59,18 @@ export class JwksKeySource {
     return this.keysVersion;
   }
 
+  /** The keys are older than maxAgeMs (or there are none yet): the next verification fetches them again. */
+  get stale(): boolean {
+    return this.now() - this.fetchedAt >= this.options.maxAgeMs;
+  }
+
   /** Fetches the keys now (at start); false, and a warning in the log, when the key server failed. */
   load(): Promise<boolean> {
     return (this.fetching ??= this.fetchKeys().finally(() => (this.fetching = undefined)));
   }
 
   readonly getKey: JWTVerifyGetKey = async (header, token) => {
-    if (this.keys === undefined || this.now() - this.fetchedAt >= this.options.maxAgeMs) await this.refresh();
+    if (this.keys === undefined || this.stale) await this.refresh();
     const keys = this.keys;
     if (keys === undefined) throw new AuthenticationFailure('keys_unavailable');
     try {

@@ -7,7 +7,7 @@ import { TokenCache } from './token-cache';
 
 export interface JwtVerifierOptions {
   /** A shared HMAC secret, or the issuer's public keys (JwksKeySource). */
-  keys: { secret: Uint8Array } | { getKey: JWTVerifyGetKey; readonly version: number };
+  keys: { secret: Uint8Array } | { getKey: JWTVerifyGetKey; readonly version: number; readonly stale: boolean };
   issuer: string;
   audience: string[];
   /** The allow-list: a token signed with any other algorithm (`none` included) is refused before its key is looked up. */
@@ -30,7 +30,8 @@ interface Verified {
  * kind of key (an HMAC secret for HS*, public keys for the others: no confusion between them),
  * `iss`, `aud`, `exp` (required) and `nbf` within the clock tolerance. A verified token is
  * remembered until it expires, so a client's next requests cost one Map lookup; it is verified
- * again if the keys changed since (a key removed from the JWKS no longer vouches for it).
+ * again if the keys changed since, or are due to be fetched again (a key removed from the JWKS
+ * no longer vouches for it).
  */
 export class JwtVerifier {
   private readonly cache: TokenCache<Verified>;
@@ -54,7 +55,8 @@ export class JwtVerifier {
   /** The token's principal; throws AuthenticationFailure. Synchronous when the token is cached. */
   verify(token: string): Principal | Promise<Principal> {
     const cached = this.cache.get(token);
-    if (cached?.keysVersion === this.keysVersion()) return cached.principal;
+    // Keys past their maximum age vouch for no cached token: verifying it again fetches them.
+    if (cached?.keysVersion === this.keysVersion() && !this.keysStale()) return cached.principal;
     return this.verifyNow(token);
   }
 
@@ -77,6 +79,10 @@ export class JwtVerifier {
 
   private keysVersion(): number {
     return 'version' in this.settings.keys ? this.settings.keys.version : 0;
+  }
+
+  private keysStale(): boolean {
+    return 'stale' in this.settings.keys && this.settings.keys.stale;
   }
 }
 

@@ -51,7 +51,8 @@ export function contextFunction(database: () => RequestDatabase, authenticator: 
   return async ({ id, authorization }) => {
     const startedAt = performance.now();
     try {
-      return new RequestContext(database(), id, await authenticator.authenticate(authorization));
+      const principal = await authenticator.authenticate(authorization);
+      return new RequestContext(database(), id, principal);
     } catch (error) {
       if (error instanceof AuthenticationFailure) throw new RejectedRequestError(error, id, startedAt);
       throw error;

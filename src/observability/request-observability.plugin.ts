@@ -42,9 +42,14 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
   };
 
   return {
-    // A request refused for its credentials: Apollo never starts its pipeline, so its line is written here.
+    // A request refused for its credentials, or whose context could not be made: Apollo never
+    // starts its pipeline, so its line is written here.
     async contextCreationDidFail({ error }) {
-      if (!(error instanceof RejectedRequestError)) return;
+      if (!(error instanceof RejectedRequestError)) {
+        metrics.observeGraphQLRequest(UNREAD_OPERATION, 'internal', 0);
+        logger.error({ err: error }, 'unexpected error while making a request context');
+        return;
+      }
       const seconds = (performance.now() - error.startedAt) / 1000;
       const outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
       metrics.observeGraphQLRequest(UNREAD_OPERATION, outcome, seconds);
@@ -107,8 +112,9 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   if (!errors?.length) return 'ok';
   const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
-  if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  // In the order httpStatusFor ranks them: the outcome names the response's status.
   if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
+  if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
   if (codes.includes(FORBIDDEN)) return 'forbidden';
   return 'client_error';
 }
