@@ -26,23 +26,6 @@ export function createLogger(
     },
   };
   if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } });
-  return pino(options, destination ?? asyncStdout());
-}
-
-// One buffered stdout per process, however many loggers (apps in a test run) write to it, so one
-// flush at exit covers them all.
-let sharedStdout: pino.DestinationStream | undefined;
-
-function asyncStdout(): pino.DestinationStream {
-  if (sharedStdout) return sharedStdout;
-  const stdout = pino.destination({ dest: 1, sync: false });
-  process.on('exit', () => {
-    try {
-      stdout.flushSync();
-    } catch {
-      // Nothing left to write, or stdout is gone: either way there is nothing more to do.
-    }
-  });
-  sharedStdout = stdout;
-  return stdout;
+  // pino flushes an asynchronous destination when the process exits, however it exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
