@@ -20,8 +20,8 @@ import { UpdateInterviewSessionInput } from './update-interview-session.input';
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
 /** Where a connection's sessions are selected: `nodes { … }` and `edges { node { … } }`. */
 const NODE_PATHS = [['nodes'], ['edges', 'node']];
-/** What of a connection needs its page read. */
-const PAGE_FIELDS = ['nodes', 'edges', 'pageInfo'];
+/** What of a connection can be answered without reading its page; any other field needs it. */
+const PAGELESS_FIELDS = new Set(['totalCount', '__typename']);
 /** The fields selected on the field itself. */
 const OWN_FIELDS = [[]];
 
@@ -54,10 +54,10 @@ export class InterviewSessionResolver {
     }
     const position = after == null ? undefined : decodeCursor(after);
     // Only totalCount asked for: the page itself would be read for nothing.
-    const connectionFields = selectedFields(info, OWN_FIELDS);
-    if (!PAGE_FIELDS.some((field) => connectionFields.has(field)))
-      return new InterviewSessionConnection([], false, position !== undefined, filter);
-    const page = await new InterviewSessionReads(db).findPage(filter, pageSize, position, selectedFields(info, NODE_PATHS));
+    const needsPage = [...selectedFields(info, OWN_FIELDS)].some((field) => !PAGELESS_FIELDS.has(field));
+    const page = needsPage
+      ? await new InterviewSessionReads(db).findPage(filter, pageSize, position, selectedFields(info, NODE_PATHS))
+      : { sessions: [], hasNextPage: false };
     return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
   }
 
