@@ -3,6 +3,7 @@ import { EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../src/database/pool/pool-s
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { errorCodes, graphql, type GraphQLResponse } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
+import { sample, scrape } from './support/metrics';
 import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
 import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -44,10 +45,7 @@ afterEach(async () => {
 afterAll(() => ifSetUp(db)?.drop());
 
 const start = (env: Record<string, string> = {}, logLines?: string[]) => startTestApp(env, { db, logLines });
-const metric = async (name: string, labels = '') => {
-  const text = await (await fetch(`${app!.url}/metrics`)).text();
-  return Number(new RegExp(`^${name}${labels.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
-};
+const metric = async (name: string, labels = '') => sample(await scrape(app!.url), name, labels) ?? Number.NaN;
 
 /** Client backends of the server on the test database that are running a statement right now. */
 async function busyBackends(): Promise<number> {
@@ -125,6 +123,7 @@ describe('when counts use their whole share of the pool', () => {
     await lock.query('commit');
     expectOk(await first);
     expect(await metric('graphql_limit_rejections_total', '{limit="expensive_reads"}')).toBe(1);
+    expect(await metric('graphql_requests_total', '{operation="anonymous",outcome="busy"}')).toBe(1);
   });
 });
 
