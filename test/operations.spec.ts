@@ -1,5 +1,5 @@
 import { errorCodes, graphql } from './support/graphql-client';
-import { sample } from './support/metrics';
+import { sample, scrape } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let app: TestApp | undefined;
@@ -115,15 +115,27 @@ describe('request ids and logs', () => {
 });
 
 describe('limits on what a request may ask', () => {
+  let lines: string[];
   beforeEach(async () => {
-    app = await startTestApp();
+    lines = [];
+    app = await startTestApp({}, { logLines: lines });
   });
 
+  const LIMITS: Record<string, string> = {
+    QUERY_TOO_DEEP: 'depth',
+    TOO_MANY_ALIASES: 'aliases',
+    QUERY_TOO_LARGE: 'tokens',
+    QUERY_TOO_COMPLEX: 'cost',
+  };
+  /** Refused before execution with `code`; counted and logged under the limit it hit. */
   const expectRejected = async (query: string, code: string) => {
     const response = await graphql(app!.url, query);
     expect(response.status).toBe(400);
     expect(errorCodes(response)).toContain(code);
     expect(response.body.data).toBeUndefined();
+    const limit = LIMITS[code];
+    expect(sample(await scrape(app!.url), 'graphql_limit_rejections_total', `{limit="${limit}"}`)).toBe(1);
+    expect(logged(lines).filter((line) => line.msg === 'graphql request')).toMatchObject([{ status: 400, outcome: 'client_error', limit }]);
   };
 
   it('rejects a 30-level deep query with QUERY_TOO_DEEP', async () => {
