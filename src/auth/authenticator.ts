@@ -14,7 +14,7 @@ export interface Authenticator {
 }
 
 /** The configured authenticator, built once: nothing of it is decided per request. */
-export function createAuthenticator(config: AuthConfig, logger: Logger, now?: () => number): Authenticator {
+export function createAuthenticator(config: AuthConfig, logger: Logger): Authenticator {
   if (config.mode === 'none') {
     return {
       authenticate: () => UNRESTRICTED,
@@ -33,7 +33,7 @@ export function createAuthenticator(config: AuthConfig, logger: Logger, now?: ()
   const keys =
     source.kind === 'secret'
       ? { secret: source.secret }
-      : new JwksKeySource({ url: source.url, cooldownMs: source.cooldownMs, maxAgeMs: source.maxAgeMs, logger, now });
+      : new JwksKeySource({ url: source.url, cooldownMs: source.cooldownMs, maxAgeMs: source.maxAgeMs, logger });
   const verifier = new JwtVerifier({
     keys,
     issuer: config.issuer,
@@ -41,7 +41,6 @@ export function createAuthenticator(config: AuthConfig, logger: Logger, now?: ()
     algorithms: config.algorithms,
     clockToleranceSeconds: config.clockToleranceSeconds,
     cacheSize: config.tokenCacheSize,
-    now,
   });
   return {
     authenticate: (authorization) => verifier.verify(bearerToken(authorization)),

@@ -11,13 +11,12 @@ export interface JwksKeySourceOptions {
   /** Keys older than this are fetched again before the next verification uses them. */
   maxAgeMs: number;
   logger: Logger;
-  /** Longest wait for the key server. */
-  timeoutMs?: number;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUT_MS = 5_000;
+/** Longest wait for the key server. */
+const FETCH_TIMEOUT_MS = 5_000;
 /** A key set is a few KB; a larger answer is not one. */
 const MAX_JWKS_CHARACTERS = 512 * 1024;
 
@@ -44,11 +43,9 @@ export class JwksKeySource {
   private fetching: Promise<boolean> | undefined;
   private keysVersion = 0;
   private readonly now: () => number;
-  private readonly timeoutMs: number;
 
   constructor(private readonly options: JwksKeySourceOptions) {
     this.now = options.now ?? Date.now;
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /**
@@ -116,7 +113,7 @@ export class JwksKeySource {
   }
 
   private async download(url: URL): Promise<string> {
-    const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+    const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`the key server answered HTTP ${response.status}`);
     const text = await response.text();
     if (text.length > MAX_JWKS_CHARACTERS) throw new Error(`the key server answered ${text.length} characters, not a key set`);

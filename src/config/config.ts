@@ -1,5 +1,5 @@
 import { StartupError } from '../startup-error';
-import { environmentSchema, type Environment, type JwtAlgorithm } from './environment';
+import { authModeOf, environmentSchema, type Environment, type JwtAlgorithm } from './environment';
 
 export interface PoolConfig {
   min: number;
@@ -87,7 +87,7 @@ export interface Config {
  * grace (5 s) stays within Kubernetes' default terminationGracePeriodSeconds (30 s).
  * Development and tests have no load balancer to wait for: 0.
  */
-export const PRODUCTION_DRAIN_DELAY_MS = 10_000;
+const PRODUCTION_DRAIN_DELAY_MS = 10_000;
 
 /** Variables whose values are never repeated in an error message. */
 const SECRET_VARIABLES = new Set(['AUTH_JWT_SECRET']);
@@ -167,8 +167,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 /** The schema has checked that the settings make one coherent choice (environment.ts). */
 function authConfig(env: Environment): AuthConfig {
   const { AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: jwksUrl, AUTH_JWT_ISSUER: issuer, AUTH_JWT_AUDIENCE: audience } = env;
-  const jwtWanted = [secret, jwksUrl, issuer, audience, env.AUTH_JWT_ALGORITHMS].some((setting) => setting !== undefined);
-  const mode = env.AUTH_MODE ?? (jwtWanted ? 'jwt' : 'none');
+  const mode = authModeOf(env) ?? 'none';
   if (mode === 'none') return { mode, explicit: env.AUTH_MODE === 'none' };
   const keys: TokenKeys | undefined =
     secret !== undefined
@@ -176,6 +175,7 @@ function authConfig(env: Environment): AuthConfig {
       : jwksUrl !== undefined
         ? { kind: 'jwks', url: new URL(jwksUrl), cooldownMs: env.AUTH_JWKS_COOLDOWN_MS, maxAgeMs: env.AUTH_JWKS_MAX_AGE_MS }
         : undefined;
+  // checkAuthentication (environment.ts) has refused this already; here it narrows the types.
   if (issuer === undefined || audience === undefined || keys === undefined) {
     throw new ConfigError(
       'Invalid configuration: AUTH_MODE=jwt needs AUTH_JWT_ISSUER, AUTH_JWT_AUDIENCE and AUTH_JWT_SECRET or AUTH_JWKS_URL',

@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** JWS algorithms a token may be signed with (RFC 7518); `none` is not one of them. */
-export const JWT_ALGORITHMS = [
+const JWT_ALGORITHMS = [
   'HS256',
   'HS384',
   'HS512',
@@ -23,7 +23,7 @@ export const JWT_ALGORITHMS = [
   'Ed25519',
 ] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
-export const isHmac = (algorithm: JwtAlgorithm) => algorithm.startsWith('HS');
+const isHmac = (algorithm: JwtAlgorithm) => algorithm.startsWith('HS');
 
 /** RFC 7518 §3.2: an HS256 key must be at least as long as the hash. */
 const MIN_SECRET_BYTES = 32;
@@ -147,11 +147,16 @@ export type Environment = z.infer<typeof environmentSchema>;
 /** The settings that configure JWT verification: any of them set means AUTH_MODE=jwt was meant. */
 const JWT_SETTINGS = ['AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_ALGORITHMS'] as const;
 
+/** AUTH_MODE, or what the settings imply: any JWT setting means jwt; undefined when nothing says. */
+export function authModeOf(env: Environment): Environment['AUTH_MODE'] {
+  return env.AUTH_MODE ?? (JWT_SETTINGS.some((name) => env[name] !== undefined) ? 'jwt' : undefined);
+}
+
 /** The authentication settings must make one clear choice; production must make it explicitly. */
 function checkAuthentication(env: Environment, context: z.RefinementCtx): void {
   const problem = (variable: keyof Environment, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
   const jwtSettings = JWT_SETTINGS.filter((name) => env[name] !== undefined);
-  const mode = env.AUTH_MODE ?? (jwtSettings.length > 0 ? 'jwt' : undefined);
+  const mode = authModeOf(env);
   if (mode === undefined) {
     if (env.NODE_ENV === 'production') {
       problem(
