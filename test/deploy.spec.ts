@@ -1,7 +1,7 @@
 import { startHAProxy, type HAProxy } from './support/haproxy';
 import { ifSetUp } from './support/if-set-up';
 import { startLoad, type Load, type LoadRequest } from './support/load-generator';
-import { PortTakenError, startOnFreePort } from './support/ports';
+import { startFailure, startOnFreePort } from './support/ports';
 import { describeOutput, exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { migrateDatabase } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -79,8 +79,7 @@ async function startDeployment(): Promise<{ instances: Instance[]; proxy: HAProx
         try {
           return await startInstanceProcess(port);
         } catch (error) {
-          if ((error as Error).message.includes('is already in use')) throw new PortTakenError((error as Error).message);
-          throw error;
+          throw startFailure(error, port, (error as Error).message);
         }
       });
       return { name, port: Number(new URL(server.url).port), server, servers: [server] };

@@ -19,9 +19,12 @@ export function freePort(): Promise<number> {
 /** What a start on a free port throws when another process took that port in the meantime. */
 export class PortTakenError extends Error {}
 
+/** The words of PostgreSQL, PgBouncer, HAProxy ("Address already in use") and this server ("is already in use"). */
+const PORT_IN_USE = /[Aa]ddress already in use|is already in use/;
+
 /** Why a program failed to start: PortTakenError when its output says its port was in use. */
 export function startFailure(error: unknown, port: number, output: string): unknown {
-  return output.includes('Address already in use') ? new PortTakenError(`port ${port} is taken by another process:\n${output}`) : error;
+  return PORT_IN_USE.test(output) ? new PortTakenError(`port ${port} is taken by another process:\n${output}`) : error;
 }
 
 /**

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Client } from 'pg';
 import { runOwned, spawnOwned, type OwnedProcess } from './owned-processes';
-import { PortTakenError, startOnFreePort } from './ports';
+import { startFailure, startOnFreePort } from './ports';
 import { findProcesses, signalIfAlive } from './process-table';
 import { makeOwnedSubdir, makeOwnedTempDir, removeOwnedTempDir, writeOwnedFile } from './temp-folders';
 import { waitFor } from './wait-for';
@@ -82,7 +82,6 @@ export interface ClusterOptions {
 }
 
 const READY = /database system is ready to accept (read-only )?connections/;
-const PORT_TAKEN = 'could not bind IPv4 address "127.0.0.1": Address already in use';
 
 /** Every setting a primary needs for streaming replication, plus what makes a test cluster fast. */
 const BASE_SETTINGS: Record<string, string | number | boolean> = {
@@ -173,9 +172,7 @@ async function launchPostmaster(layout: Layout, port: number, timeoutMs: number)
     return postmaster;
   } catch (error) {
     await postmaster.stop('SIGKILL');
-    if (postmaster.output().includes(PORT_TAKEN))
-      throw new PortTakenError(`port ${port} is taken by another process:\n${postmaster.output()}`);
-    throw error;
+    throw startFailure(error, port, postmaster.output());
   }
 }
 
