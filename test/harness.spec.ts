@@ -16,6 +16,7 @@ import {
 import { processExists } from './support/process-table';
 import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
+import { PortTakenError, startFailure } from './support/ports';
 
 /**
  * Proves the harnesses later specs rely on: a real PgBouncer in transaction pool mode in front
@@ -422,5 +423,21 @@ describe('HAProxy in front of servers it health-checks', () => {
     expect(a.received).toEqual(['POST /write']);
     expect((await proxy.server('a')).serverAborts + (await proxy.server('a')).responseErrors).toBeGreaterThanOrEqual(1);
     await waitFor(() => proxy!.anomalies().some((line) => line.includes('"POST /write HTTP/1.1"')), 'HAProxy to log the 502');
+  });
+});
+
+describe('a start on a port another process took meanwhile', () => {
+  it.each([
+    ['PostgreSQL', 'LOG:  could not bind IPv4 address "127.0.0.1": Address already in use'],
+    ['PgBouncer', 'ERROR bind(): Address already in use'],
+    ['HAProxy', '[ALERT] (1) : Starting frontend fe: cannot bind socket (Address already in use) [127.0.0.1:4100]'],
+    ['this server', 'PORT 4100 is already in use on 127.0.0.1: stop the program using it, or set PORT to a free port.'],
+  ])('is recognised in the words of %s, so that another port is tried', (_program, output) => {
+    expect(startFailure(new Error('did not start'), 4100, output)).toBeInstanceOf(PortTakenError);
+  });
+
+  it('leaves any other failure as it was', () => {
+    const failure = new Error('did not start');
+    expect(startFailure(failure, 4100, 'FATAL:  could not open configuration file')).toBe(failure);
   });
 });
