@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { StartupError } from '../../startup-error';
 import type { PostgresBinaries } from './binaries';
 import { firstBlockedFolder, type OsUser } from './os-user';
@@ -54,6 +54,9 @@ export async function initialiseDataDir(
   superuser: { name: string; password: string },
 ): Promise<void> {
   await assertUsableFolder(dataDir);
+  // The folders above it keep the usual mode, so that the OS user PostgreSQL runs as can reach
+  // it (a recursive mkdir would give each the data directory's 0700, owned by root).
+  await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const scratch = await mkdtemp(join(tmpdir(), 'embedded-pg-init-'));
   try {
