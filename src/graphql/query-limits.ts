@@ -2,7 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/config';
-import { queryCostRule } from './query-cost';
+import { DocumentCost } from './query-cost';
 
 /** The codes a rejected document gets; clients can tell which limit they hit. */
 export const LimitCode = {
@@ -17,25 +17,44 @@ export const LimitCode = {
  * aliases (GraphQL Armor), cost (query-cost.ts: what the document makes the database do). Apollo
  * caches validated documents, so they cost nothing on repeated queries. Introspection is not
  * exempt: the standard introspection query fits the defaults.
+ *
+ * Every rule is linear in the size of the document (fragments are walked once, however often they
+ * are spread), and the cost, the most expensive, is not computed for a document that a cheaper
+ * limit has already refused: the rules run in this order on each operation.
  */
 export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+  const refused = new WeakSet<ValidationContext>();
+  const refuse = (context: ValidationContext, message: string, code: string) => {
+    refused.add(context);
+    context.reportError(new GraphQLError(message, { extensions: { code } }));
+  };
   const rejectWith = (code: string) => ({
     propagateOnRejection: false,
     onReject: [
-      (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code } })),
+      (context: ValidationContext | null, error: GraphQLError) => {
+        if (context) refuse(context, error.message.replace(/^Syntax Error: /, ''), code);
+      },
     ],
+  });
+  const costRule: ValidationRule = (context) => ({
+    OperationDefinition(operation) {
+      if (refused.has(context)) return;
+      const cost = new DocumentCost(context.getSchema(), (name) => context.getFragment(name), limits.countCost, limits.maxCost).of(
+        operation,
+      );
+      if (typeof cost === 'number') return;
+      refuse(
+        context,
+        `Query cost exceeds the limit of ${limits.maxCost}: at least ${cost.atLeast} (each totalCount costs ${limits.countCost})`,
+        LimitCode.QUERY_TOO_COMPLEX,
+      );
+    },
   });
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, ...rejectWith(LimitCode.QUERY_TOO_DEEP) }),
-    maxAliasesRule({ n: limits.maxAliases, ...rejectWith(LimitCode.TOO_MANY_ALIASES) }),
-    queryCostRule(limits, (context, cost) =>
-      context.reportError(
-        new GraphQLError(`Query cost ${cost} exceeds the limit of ${limits.maxCost} (each totalCount costs ${limits.countCost})`, {
-          extensions: { code: LimitCode.QUERY_TOO_COMPLEX },
-        }),
-      ),
-    ),
+    // No allow-list: 2,000 aliases of __typename are 2,000 aliases (GraphQL Armor exempts __typename by default).
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...rejectWith(LimitCode.TOO_MANY_ALIASES) }),
+    costRule,
   ];
 }
 

@@ -5,11 +5,12 @@ import { SQL_STRINGS, UNICODE_STRINGS } from '../values/strings';
 
 /** Deep nesting, fragment chains and cycles, many aliases, token and error bombs. */
 export function abusiveDocumentCase({ rng }: CaseContext): Case {
+  if (rng.chance(0.1)) return fragmentFanOut(rng);
   const document = rng.weighted<() => [string, string]>([
     [
       2,
       () => {
-        const depth = rng.pick([10, 26, 100, 1_000, 2_400]);
+        const depth = rng.pick([10, 26, 100, 1_000, 2_400, 3_300]);
         return [`unknown fields nested ${depth} deep`, `${'{ a '.repeat(depth)}${'}'.repeat(depth)}`];
       },
     ],
@@ -98,4 +99,18 @@ export function abusiveDocumentCase({ rng }: CaseContext): Case {
     [1, () => ['random GraphQL punctuation', rng.text(rng.int(1, 300), '{}()[]!$@.:=|&"\\ \n\tabcxyz0123456789#')]],
   ])();
   return { label: document[0], request: post(JSON.stringify({ query: document[1] })) };
+}
+
+/**
+ * Fragments that each spread the next one twice: 2^levels paths through a few hundred bytes. Up
+ * to 10 levels the document is within every limit and answers; deeper, the depth limit refuses
+ * it (a spread is a level), at once.
+ */
+function fragmentFanOut(rng: CaseContext['rng']): Case {
+  const levels = rng.pick([4, 10, 22, 30, 300]);
+  const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`);
+  const query = `query { ...F0 } ${fragments.join(' ')} fragment F${levels} on Query { __typename }`;
+  const request = post(JSON.stringify({ query }));
+  const label = `fragments spread twice per level, ${levels} levels`;
+  return levels <= 10 ? { label, request, data: { __typename: 'Query' } } : { label, request, mustFail: true, codes: ['QUERY_TOO_DEEP'] };
 }
