@@ -48,7 +48,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await apollo.start();
     let draining = false;
     const http = await createHttpServer({
-      bodyLimitBytes: config.http.bodyLimitBytes,
+      limits: config.http.limits,
       logger,
       metrics,
       apollo,

@@ -208,10 +208,10 @@ describe('with AUTH_MODE=jwt and a shared secret, in production', () => {
       expect((await graphql(app.url, LIST, undefined, bearer(token))).status).toBe(200);
     });
 
-    it('refuses a query to a write-only token (scopes in scp, as an array) with 403, and lets it write', async () => {
+    it('refuses a query to a write-only token (scopes in scp, as an array) with 403, and lets it write (asking back the id only)', async () => {
       const token = await sign({ claims: { scope: undefined, scp: ['sessions:write'] } });
       const listed = await graphql(app.url, LIST, undefined, bearer(token));
-      const created = await graphql(app.url, CREATE, undefined, bearer(token));
+      const created = await graphql(app.url, CREATE.replace('{ id title }', '{ id }'), undefined, bearer(token));
 
       expect([listed.status, errorCodes(listed)]).toEqual([403, ['FORBIDDEN']]);
       expect([created.status, created.body.errors]).toEqual([200, undefined]);

@@ -7,8 +7,11 @@ import { UNRESTRICTED, type Principal } from './principal';
 
 /** Turns a request's Authorization header into its principal, as AUTH_MODE says. */
 export interface Authenticator {
-  /** Throws AuthenticationFailure. Synchronous when nothing needs verifying (a cached token, AUTH_MODE=none). */
-  authenticate(authorization: string | undefined): Principal | Promise<Principal>;
+  /**
+   * The Authorization header (every value, when it came more than once) → the principal. Throws
+   * AuthenticationFailure. Synchronous when nothing needs verifying (a cached token, AUTH_MODE=none).
+   */
+  authenticate(authorization: string | readonly string[] | undefined): Principal | Promise<Principal>;
   /** At start: says in the log how requests are authenticated, and fetches the JWKS once. */
   start(): Promise<void>;
 }

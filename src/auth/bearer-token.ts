@@ -10,8 +10,11 @@ export const MAX_TOKEN_LENGTH = 8_192;
 /**
  * The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is
  * case-insensitive). Only the header's shape is checked here: the token's own is jose's to judge.
+ * Several Authorization headers (an array) are refused: which one would count is ambiguous, and a
+ * gateway in front may have checked another one than this server would.
  */
-export function bearerToken(header: string | undefined): string {
+export function bearerToken(header: string | readonly string[] | undefined): string {
+  if (typeof header === 'object') throw new AuthenticationFailure('repeated_header');
   if (header === undefined || header === '') throw new AuthenticationFailure('missing_token');
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);

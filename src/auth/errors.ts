@@ -10,6 +10,8 @@ export type AuthenticationFailureReason =
   | 'unsupported_scheme'
   /** `Bearer` without a token, or with more than one word. */
   | 'malformed_header'
+  /** More than one Authorization header. */
+  | 'repeated_header'
   | 'token_too_large'
   /** Not a signed JWT in compact form. */
   | 'malformed_token'

@@ -71,6 +71,8 @@ export class JwtVerifier {
       if (reason === undefined) throw error;
       throw new AuthenticationFailure(reason, { cause: error });
     }
+    // RFC 7519 §4.1.2: a string. jose leaves its type unchecked; an object would reach the logs as one.
+    if (claims.sub !== undefined && typeof claims.sub !== 'string') throw new AuthenticationFailure('invalid_claims');
     const principal = new TokenPrincipal(claims.sub, scopesOf(claims));
     // jose has checked that exp is there, and a number.
     this.cache.set(token, { principal, keysVersion: this.keysVersion() }, (claims.exp ?? 0) * 1000);

@@ -72,7 +72,8 @@ export interface Config {
     shutdownDrainDelayMs: number;
     /** Then: how long in-flight requests may run once the listener is closed. */
     shutdownTimeoutMs: number;
-    bodyLimitBytes: number;
+    /** What one client may hold of the HTTP server. */
+    limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
   };
   graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
   auth: AuthConfig;
@@ -117,7 +118,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       port: env.PORT,
       shutdownDrainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS ?? (env.NODE_ENV === 'production' ? PRODUCTION_DRAIN_DELAY_MS : 0),
       shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-      bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+      limits: {
+        bodyLimitBytes: env.HTTP_BODY_LIMIT_BYTES,
+        requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+        connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+        maxConnections: env.HTTP_MAX_CONNECTIONS,
+      },
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION,

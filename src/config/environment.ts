@@ -76,6 +76,9 @@ export const environmentSchema = z
     GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
+    HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
+    HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
+    HTTP_MAX_CONNECTIONS: integer(2_000, 1),
     // Unset: a production default, 0 elsewhere (config.ts).
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -210,6 +213,12 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   GRAPHQL_COUNT_COST: 'what a field that counts rows (totalCount) adds to the cost of a document',
   GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
+  HTTP_REQUEST_TIMEOUT_MS:
+    'longest a client may take to send a whole request, headers and body; a slower one gets 408 REQUEST_TIMEOUT and its connection is closed',
+  HTTP_CONNECTION_TIMEOUT_MS:
+    'a connection silent this long in the middle of a request or response is closed (idle keep-alive connections: 72 s)',
+  HTTP_MAX_CONNECTIONS:
+    'most client connections open at once; past it, new connections are closed at once (counted in http_requests_refused_total)',
   SHUTDOWN_DRAIN_DELAY_MS:
     'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',

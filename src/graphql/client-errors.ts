@@ -74,6 +74,8 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
  * - no bearer token at all (no Authorization header, or one of another scheme): 401 with the bare
  *   challenge `WWW-Authenticate: Bearer`, without an error code, as RFC 6750 §3.1 asks when the
  *   client sent no credentials of this scheme;
+ * - several Authorization headers: 401 with `Bearer error="invalid_request"` (RFC 6750 §3.1: a
+ *   request that uses more than one method of passing the token);
  * - any token that is not valid (malformed, wrong signature, issuer or audience, expired…): 401
  *   with `Bearer error="invalid_token"`. One message and one challenge for all of them: which
  *   check failed is for the log and the metrics, not for someone trying to forge a token;
@@ -93,6 +95,12 @@ export function refusedCredentialsOf(failure: AuthenticationFailure): ClientErro
         code: UNAUTHENTICATED,
         message: 'Authentication required: send a bearer token (Authorization: Bearer <token>)',
         http: { status: 401, headers: { 'www-authenticate': 'Bearer' } },
+      };
+    case 'repeated_header':
+      return {
+        code: UNAUTHENTICATED,
+        message: 'Send one Authorization header, not several',
+        http: { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_request"' } },
       };
     default:
       return {

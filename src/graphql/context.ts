@@ -20,7 +20,8 @@ export interface Context {
 /** What the HTTP layer passes on of a request when Apollo asks for its context. */
 export interface RequestHead {
   id: string;
-  authorization: string | undefined;
+  /** Every value when the header came more than once (http/request-head.ts). */
+  authorization: string | readonly string[] | undefined;
 }
 
 /**

@@ -1,6 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Negotiator from 'negotiator';
+import type { HttpRefusal } from '../observability/metrics';
+import { INVALID_UTF8_BODY } from './json-body';
 
 /** The body every error has, whoever answers: `{ errors: [{ message, extensions: { code } }] }`. */
 const errorBody = (message: string, code: string) => JSON.stringify({ errors: [{ message, extensions: { code } }] });
@@ -54,17 +57,53 @@ export function answerFrameworkError(_error: FastifyError, _request: FastifyRequ
   void reply.code(400).type('application/json').send(errorBody('The request URL is malformed', 'BAD_REQUEST'));
 }
 
-/** Fastify's `clientErrorHandler`: HTTP so broken (e.g. headers over 16 KiB) that no request object exists. */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) return;
-  const [status, reason, code] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'REQUEST_TOO_LARGE']
-      : [400, 'Bad Request', 'BAD_REQUEST'];
+/** Writes a complete answer on a socket that has no request object (yet): status line, headers, a GraphQL-shaped body. */
+function answerOnSocket(socket: Socket, status: number, reason: string, code: string): void {
   const body = errorBody(reason, code);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/**
+ * Fastify's `clientErrorHandler`: HTTP so broken that no request object exists (headers over
+ * 16 KiB, bytes that are not HTTP), or a client too slow to send its request within
+ * HTTP_REQUEST_TIMEOUT_MS (a body dripped a byte at a time): a GraphQL-shaped answer, then the
+ * connection closes.
+ */
+export function clientErrorHandler(refused: (reason: HttpRefusal) => void) {
+  return (error: Error & { code?: string }, socket: Socket): void => {
+    // A reset connection has nobody to answer.
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const [status, reason, code, refusal]: [number, string, string, HttpRefusal] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'REQUEST_TIMEOUT', 'request_timeout']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', 'REQUEST_TOO_LARGE', 'header_too_large']
+          : [400, 'Bad Request', 'BAD_REQUEST', 'malformed_request'];
+    refused(refusal);
+    if (socket.writable) answerOnSocket(socket, status, reason, code);
+    else socket.destroy();
+  };
+}
+
+/**
+ * Node's 'checkExpectation': a request with an `Expect` header other than `100-continue`, which
+ * Node would otherwise answer with a bare 417 (RFC 9110 §10.1.1).
+ */
+export function answerUnmetExpectation(request: IncomingMessage, response: ServerResponse): void {
+  const body = errorBody(`Expect: ${String(request.headers.expect).slice(0, 64)} cannot be met; only 100-continue is`, 'BAD_REQUEST');
+  response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  response.end(body);
+}
+
+/** The answer to a request whose Host header is missing (HTTP/1.1), repeated or malformed (http/request-head.ts). */
+export function refuseBadHost(reply: FastifyReply, problem: string): FastifyReply {
+  return reply
+    .code(400)
+    .header('connection', 'close')
+    .type('application/json')
+    .send(errorBody(`The Host header is ${problem}`, 'BAD_REQUEST'));
 }
 
 function describe(error: FastifyError): { status: number; code: string; message: string } {
@@ -76,6 +115,8 @@ function describe(error: FastifyError): { status: number; code: string; message:
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON' };
+    case INVALID_UTF8_BODY:
+      return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid UTF-8' };
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   return status < 500

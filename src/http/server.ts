@@ -1,16 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServer } from '@apollo/server';
-import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Config } from '../config/config';
 import type { Context, RequestHead } from '../graphql/context';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { answerClientError, answerFrameworkError, refuseUnacceptableAccept, registerErrorHandlers } from './error-handlers';
+import {
+  answerFrameworkError,
+  answerUnmetExpectation,
+  clientErrorHandler,
+  refuseBadHost,
+  refuseUnacceptableAccept,
+  registerErrorHandlers,
+} from './error-handlers';
+import { GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
 import type { ReadinessCheck } from './health-routes';
 import { registerHealthRoutes } from './health-routes';
+import { registerJsonBodyParser } from './json-body';
+import { authorizationOf, hostProblem } from './request-head';
 
 export interface HttpServerOptions {
-  bodyLimitBytes: number;
+  limits: Config['http']['limits'];
   logger: Logger;
   metrics: Metrics;
   /** Started. */
@@ -25,13 +35,18 @@ export interface HttpServerOptions {
 const REQUEST_ID_HEADER = 'x-request-id';
 /** A client's request id is reused only when it is reasonable to put in logs. */
 const USABLE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How often Node looks for requests past HTTP_REQUEST_TIMEOUT_MS (its default, 30 s, would let one overstay by as much). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /**
  * Fastify, mounting Apollo at /graphql (HTTP → Apollo → context → resolvers), the health probes
- * and /metrics; request ids, and GraphQL-shaped answers for requests Apollo never sees.
+ * and /metrics; request ids, and GraphQL-shaped answers for requests Apollo never sees. A client
+ * holds no more than its share: a whole request must arrive within HTTP_REQUEST_TIMEOUT_MS, a
+ * connection idle for HTTP_CONNECTION_TIMEOUT_MS in the middle of a request is closed, and past
+ * HTTP_MAX_CONNECTIONS new connections are closed at once; each refusal is counted.
  */
 export async function createHttpServer({
-  bodyLimitBytes,
+  limits,
   logger,
   metrics,
   apollo,
@@ -45,14 +60,30 @@ export async function createHttpServer({
     loggerInstance,
     // Fastify's two lines per request are off; GraphQL requests are logged once, with their outcome.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: bodyLimitBytes,
+    bodyLimit: limits.bodyLimitBytes,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.connectionTimeoutMs,
+    http: {
+      headersTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, limits.requestTimeoutMs),
+      // The Host check below answers a missing Host with a JSON body; Node's own answer has none.
+      requireHostHeader: false,
+    },
     frameworkErrors: answerFrameworkError,
-    clientErrorHandler: answerClientError,
+    clientErrorHandler: clientErrorHandler((reason) => metrics.observeHttpRefusal(reason)),
     genReqId: (request) => {
       const given = request.headers[REQUEST_ID_HEADER];
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  app.server.maxConnections = limits.maxConnections;
+  app.server.on('drop', () => metrics.observeHttpRefusal('connection_limit'));
+  app.server.on('checkExpectation', (request, response) => {
+    metrics.observeHttpRefusal('expectation_failed');
+    answerUnmetExpectation(request, response);
+  });
+  registerJsonBodyParser(app);
+
   // From the start of the drain, every response closes its connection: a client holding a
   // keep-alive connection to this instance (one behind a connection-level balancer such as
   // kube-proxy, say) reconnects, and lands elsewhere once the balancer has taken this instance
@@ -64,6 +95,11 @@ export async function createHttpServer({
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    const problem = hostProblem(request.raw);
+    if (problem === undefined) return;
+    metrics.observeHttpRefusal('malformed_host');
+    request.log.warn({ requestId: request.id, problem }, 'refused a request whose Host header is missing, repeated or malformed');
+    await refuseBadHost(reply, problem);
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing || draining()) reply.header('connection', 'close');
@@ -75,10 +111,8 @@ export async function createHttpServer({
   registerHealthRoutes(app, readiness);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.addHook('preHandler', async (request, reply) => {
-    if (request.method === 'POST' && request.routeOptions.url === '/graphql') await refuseUnacceptableAccept(request, reply);
+    if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
-  await app.register(fastifyApollo(apollo), {
-    context: (request) => context({ id: request.id, authorization: request.headers.authorization }),
-  });
+  registerGraphQLRoute(app, apollo, (request) => context({ id: request.id, authorization: authorizationOf(request.raw) }));
   return app;
 }

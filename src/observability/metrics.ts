@@ -3,6 +3,10 @@ import type { ConnectionPool } from '../database/pool/connection-pool';
 import type { PoolSharing } from '../database/pool/pool-sharing';
 import type { ReplicaState } from '../database/replicas/replica-aware-driver';
 
+/** Why the HTTP layer refused a connection or a request before any route saw it. */
+export type HttpRefusal =
+  'request_timeout' | 'connection_limit' | 'malformed_host' | 'header_too_large' | 'malformed_request' | 'expectation_failed';
+
 export type RequestOutcome =
   | 'ok'
   | 'client_error'
@@ -23,6 +27,8 @@ export interface Metrics {
   observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number, limit?: string): void;
   /** A request refused for its credentials, or a field for a missing scope (`insufficient_scope`). */
   observeAuthRejection(reason: string): void;
+  /** A connection or request the HTTP layer refused before any route saw it. */
+  observeHttpRefusal(reason: HttpRefusal): void;
 }
 
 export interface MetricSources {
@@ -48,10 +54,17 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
     labelNames: ['reason'],
     registers: [registry],
   });
+  const httpRefusals = new Counter({
+    name: 'http_requests_refused_total',
+    help: 'Connections and requests refused before any route saw them, by reason (request_timeout, connection_limit, malformed_host, header_too_large, malformed_request, expectation_failed)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
     observeGraphQLRequest: graphqlRequestMetrics(registry),
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
+    observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
   };
 }
 

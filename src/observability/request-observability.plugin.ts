@@ -93,8 +93,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           logger.info(
             {
               requestId: contextValue.requestId,
-              sub: contextValue.principal.subject,
-              operation: operationName ?? null,
+              sub: bounded(contextValue.principal.subject),
+              operation: bounded(operationName) ?? null,
               outcome,
               status: response.http.status ?? 200,
               durationMs: Math.round(seconds * 10_000) / 10,
@@ -106,6 +106,14 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       };
     },
   };
+}
+
+/** Client-chosen text in a log line: at most this many characters, so that a client cannot make lines of any size. */
+const MAX_LOGGED_TEXT = 256;
+
+function bounded(text: string | null | undefined): string | undefined {
+  if (text == null) return undefined;
+  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
 }
 
 function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {

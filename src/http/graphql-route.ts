@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context } from '../graphql/context';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/**
+ * Mounts Apollo Server at /graphql: the request as Apollo takes it, the context, the response as
+ * Apollo makes it. What @as-integrations/fastify does, without building a URL out of the Host
+ * header (which a client may leave out, as HTTP/1.0 allows, or send malformed): Apollo needs only
+ * the query string.
+ */
+export function registerGraphQLRoute(
+  app: FastifyInstance,
+  apollo: ApolloServer<Context>,
+  context: (request: FastifyRequest) => Promise<Context>,
+): void {
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: GRAPHQL_PATH,
+    handler: async (request, reply) => {
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: graphqlRequestOf(request),
+        context: () => context(request),
+      });
+      return send(reply, response);
+    },
+  });
+}
+
+function graphqlRequestOf(request: FastifyRequest): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return { method: request.method, headers, search: queryStringOf(request.url), body: request.body };
+}
+
+/** `?a=1&b=2` of `/graphql?a=1&b=2`; '' without one. */
+function queryStringOf(url: string): string {
+  const start = url.indexOf('?');
+  if (start === -1) return '';
+  const fragment = url.indexOf('#', start);
+  return fragment === -1 ? url.slice(start) : url.slice(start, fragment);
+}
+
+function send(reply: FastifyReply, { status, headers, body }: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>) {
+  for (const [name, value] of headers) void reply.header(name, value);
+  void reply.code(status ?? 200);
+  return body.kind === 'complete' ? body.string : reply.send(Readable.from(body.asyncIterator));
+}
