@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
+import { SESSIONS_READ } from '../auth/scopes';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -10,6 +11,8 @@ import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
 import { jitGateway } from './jit-executor';
 import { KnownOperationTypesRule } from './known-operation-types';
+import { mutationResultScopePlugin } from './mutation-result-scope.plugin';
+import { variableShapesPlugin } from './variable-shapes.plugin';
 import { parseOptions, queryLimitRules } from './query-limits';
 
 export interface ApolloServerOptions {
@@ -41,6 +44,8 @@ export function createApolloServer({ schema, config, logger, metrics }: ApolloSe
       // First: the request log reports the status this one sets.
       errorStatusPlugin,
       requestObservabilityPlugin(logger, metrics),
+      variableShapesPlugin(),
+      mutationResultScopePlugin(SESSIONS_READ),
       // No cache hints in this API; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       // Sandbox (the landing page) in development only.

@@ -4,6 +4,8 @@ import { clientErrorOf } from './client-errors';
 import { isTokenLimitError, LimitCode } from './query-limits';
 
 const INTERNAL_MESSAGE = 'Internal server error';
+/** V8's RangeError message when the stack runs out. */
+const STACK_OVERFLOW = 'Maximum call stack size exceeded';
 
 /**
  * Apollo's `formatError`: the last stop of every error before it reaches a client.
@@ -22,6 +24,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   }
   if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && isTokenLimitError(formatted.message)) {
     return { ...formatted, extensions: { ...formatted.extensions, code: LimitCode.QUERY_TOO_LARGE } };
+  }
+  // graphql-js parses recursively: a document nested thousands of levels deep (within the token
+  // limit) runs out of stack before the depth rule could count its levels.
+  if (code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && formatted.message.includes(STACK_OVERFLOW)) {
+    return { message: 'The document is nested too deeply to be read', extensions: { code: LimitCode.QUERY_TOO_DEEP } };
   }
   if (code !== ApolloServerErrorCode.INTERNAL_SERVER_ERROR) return formatted;
   const client = clientErrorOf(error);

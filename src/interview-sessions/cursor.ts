@@ -21,7 +21,11 @@ export function encodeCursor({ createdAt, id }: CursorPosition): string {
 }
 
 export function decodeCursor(cursor: string, argument = 'after'): CursorPosition {
-  const [isoTime, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split(SEPARATOR);
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  // Base64 decoding skips what it cannot read (junk appended, padding): only the exact encoding
+  // this API wrote is its cursor.
+  if (Buffer.from(text, 'utf8').toString('base64url') !== cursor) throw new InvalidCursorError(argument);
+  const [isoTime, id, ...rest] = text.split(SEPARATOR);
   const createdAt = new Date(isoTime ?? '');
   const valid =
     rest.length === 0 &&

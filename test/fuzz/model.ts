@@ -1,5 +1,3 @@
-import { storedText } from './values/strings';
-
 /**
  * The model: the rows the valid mutations created, in the status they must be in, as the
  * database stores their text. Cases check the answers against it and update it; at the end the
@@ -27,12 +25,12 @@ export class Model {
   /** Cursors the server issued, to be sent back later. */
   readonly issuedCursors: string[] = [];
 
-  /** A session the server says it created: scheduled, its text as PostgreSQL stores it. */
+  /** A session the server says it created: scheduled, its text as sent (text that could not be stored as sent is refused). */
   created(session: { id: string; title: unknown; candidateName: unknown }): void {
     this.rows.set(session.id, {
       status: 'scheduled',
-      title: storedText(String(session.title)),
-      candidateName: storedText(String(session.candidateName)),
+      title: String(session.title),
+      candidateName: String(session.candidateName),
     });
   }
 

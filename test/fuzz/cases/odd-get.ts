@@ -1,12 +1,12 @@
 import type { Case, CaseContext } from '../case';
 import { READ_QUERIES } from '../documents';
 import { JSON_HEADERS, PREFLIGHT, type FuzzRequest } from '../request';
-import { SQL_STRINGS, storedText, UNICODE_STRINGS } from '../values/strings';
+import { SQL_STRINGS, wellFormed, UNICODE_STRINGS } from '../values/strings';
 
 /** GET with odd query strings, odd methods and odd paths. */
 export function oddGetCase({ rng }: CaseContext): Case {
   // URLs carry UTF-8: a lone surrogate cannot be percent-encoded, so it goes as U+FFFD.
-  const enc = (text: string) => encodeURIComponent(storedText(text));
+  const enc = (text: string) => encodeURIComponent(wellFormed(text));
   const headers: Record<string, string> = rng.chance(0.8) ? { ...PREFLIGHT } : {};
   if (rng.chance(0.2)) headers['content-type'] = rng.pick(['application/json', 'text/plain']);
   // No text/html: in development that is Apollo's landing page, an HTML page by design.

@@ -4,7 +4,7 @@ import { operation, sentAsLiteral, SESSION_FIELDS, type ArgTarget } from '../doc
 import { GRAPHQL_STATUS } from '../model';
 import { graphqlRequest } from '../request';
 import { scheduledAtValidity, VALID_DATES } from '../values/dates';
-import { storedText, textValidity, VALID_TEXTS } from '../values/strings';
+import { textValidity, VALID_TEXTS } from '../values/strings';
 import { and, type Validity } from '../values/validity';
 
 /** Valid updates of model sessions: the answer must carry the new values and leave the status alone. */
@@ -61,8 +61,8 @@ export function updateWith(
       const answer = body.data?.updateInterviewSession;
       const problems: string[] = [];
       if (answer) {
-        row.title = storedText(String(answer.title));
-        row.candidateName = storedText(String(answer.candidateName));
+        row.title = String(answer.title);
+        row.candidateName = String(answer.candidateName);
         if (answer.status !== GRAPHQL_STATUS[row.status]) problems.push(`update changed the status to ${answer.status}`);
       }
       if (expected === true) {
