@@ -12,7 +12,8 @@
  *   BENCH_CONNECTIONS   32        concurrency; the overload scenario uses BENCH_OVERLOAD_CONNECTIONS (200)
  *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; Q1-auth and Q2-auth are Q1 and Q2 with a
  *                                 bearer token, against a second server with AUTH_MODE=jwt (HS256);
- *                                 "fairness" is the attack check (bench/fairness.ts)
+ *                                 W is writes only; Q4-keys and W-keys send each write with an
+ *                                 Idempotency-Key; "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -23,7 +24,7 @@
  */
 import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -168,7 +169,10 @@ interface Scenario {
   connections: number;
   /** Sent with a bearer token, to the server that runs with AUTH_MODE=jwt (the floor gets the same header). */
   auth?: boolean;
-  requests(fixtures: Fixtures): AutocannonRequest[];
+  /** Every write carries an Idempotency-Key (the floor ignores it). */
+  keys?: boolean;
+  /** `keys`: every write carries an Idempotency-Key. */
+  requests(fixtures: Fixtures, keys: boolean): AutocannonRequest[];
 }
 
 /**
@@ -200,6 +204,42 @@ const randomId = (ids: string[]) => ids[Math.floor(Math.random() * ids.length)]!
 /** Q4's write chain: sessions a create made wait for their start, started ones for their completion. */
 const pending = { toStart: [] as string[], toComplete: [] as string[] };
 let createdCount = 0;
+const WRITES = new Set(['create', 'start', 'complete']);
+
+/** The next write of the chain: a completion if one is due, else a start, else a create. */
+function nextWrite(): [string, string] {
+  if (pending.toComplete.length > 0) return ['complete', body(QUERIES.complete, { id: pending.toComplete.shift() })];
+  if (pending.toStart.length > 0) return ['start', body(QUERIES.start, { id: pending.toStart.shift() })];
+  createdCount += 1;
+  const input = { title: `Bench session ${createdCount}`, candidateName: `Bench Candidate ${createdCount % 997}` };
+  return ['create', body(QUERIES.create, { input })];
+}
+
+/**
+ * Requests drawn by `next` (its kind and body), counted by kind, feeding the write chain. In a
+ * `-keys` scenario every write carries a new Idempotency-Key, as a client that retries safely sends it.
+ */
+function mixedRequests(keys: boolean, next: () => [string, string]): AutocannonRequest[] {
+  return [
+    {
+      method: 'POST',
+      setupRequest: (request: AutocannonRequest, context: { kind?: string }) => {
+        const [kind, text] = next();
+        context.kind = kind;
+        countKind(kind);
+        if (!keys || !WRITES.has(kind)) return { ...request, body: text };
+        return { ...request, body: text, headers: { ...(request.headers as Record<string, string>), 'idempotency-key': randomUUID() } };
+      },
+      onResponse: (status: number, text: string, context: { kind?: string }) => {
+        checkResponse(status, text);
+        if (status !== 200 || (context.kind !== 'create' && context.kind !== 'start')) return;
+        const data = JSON.parse(text).data;
+        if (context.kind === 'create' && data?.createInterviewSession) pending.toStart.push(data.createInterviewSession.id);
+        if (context.kind === 'start' && data?.startInterviewSession) pending.toComplete.push(data.startInterviewSession.id);
+      },
+    },
+  ];
+}
 
 const SCENARIOS: Scenario[] = [
   {
@@ -230,35 +270,19 @@ const SCENARIOS: Scenario[] = [
     key: 'Q4',
     title: '45% Q1, 45% Q2, 10% create/start/complete',
     connections: config.connections,
-    requests: ({ ids }) => [
-      {
-        method: 'POST',
-        setupRequest: (request: AutocannonRequest, context: { kind?: string }) => {
-          const roll = Math.random();
-          let kind: string;
-          let text: string;
-          if (roll < 0.45) [kind, text] = ['list', body(QUERIES.list)];
-          else if (roll < 0.9) [kind, text] = ['byId', body(QUERIES.byId, { id: randomId(ids) })];
-          else if (pending.toComplete.length > 0) [kind, text] = ['complete', body(QUERIES.complete, { id: pending.toComplete.shift() })];
-          else if (pending.toStart.length > 0) [kind, text] = ['start', body(QUERIES.start, { id: pending.toStart.shift() })];
-          else {
-            createdCount += 1;
-            const input = { title: `Bench session ${createdCount}`, candidateName: `Bench Candidate ${createdCount % 997}` };
-            [kind, text] = ['create', body(QUERIES.create, { input })];
-          }
-          context.kind = kind;
-          countKind(kind);
-          return { ...request, body: text };
-        },
-        onResponse: (status: number, text: string, context: { kind?: string }) => {
-          checkResponse(status, text);
-          if (status !== 200 || (context.kind !== 'create' && context.kind !== 'start')) return;
-          const data = JSON.parse(text).data;
-          if (context.kind === 'create' && data?.createInterviewSession) pending.toStart.push(data.createInterviewSession.id);
-          if (context.kind === 'start' && data?.startInterviewSession) pending.toComplete.push(data.startInterviewSession.id);
-        },
-      },
-    ],
+    requests: ({ ids }, keys) =>
+      mixedRequests(keys, () => {
+        const roll = Math.random();
+        if (roll < 0.45) return ['list', body(QUERIES.list)];
+        if (roll < 0.9) return ['byId', body(QUERIES.byId, { id: randomId(ids) })];
+        return nextWrite();
+      }),
+  },
+  {
+    key: 'W',
+    title: 'create/start/complete only',
+    connections: config.connections,
+    requests: (_fixtures, keys) => mixedRequests(keys, nextWrite),
   },
   {
     key: 'Q1-overload',
@@ -271,6 +295,11 @@ const SCENARIOS: Scenario[] = [
 for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
+}
+// The same writes with an Idempotency-Key each: what a key costs is the difference from Q4 and W.
+for (const key of ['Q4', 'W']) {
+  const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
+  SCENARIOS.push({ ...plain, key: `${key}-keys`, title: `${plain.title}, each write with an Idempotency-Key`, keys: true });
 }
 
 // ───────────────────────────── load runs ─────────────────────────────
@@ -299,7 +328,7 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
     connections: scenario.connections,
     duration: seconds,
     headers: { 'content-type': 'application/json', ...headersOf(scenario) },
-    requests: scenario.requests(fixtures),
+    requests: scenario.requests(fixtures, scenario.keys ?? false),
   });
   current.on('response', (_client, _status, _bytes, ms) => {
     if (responses === latencies.length) {
@@ -548,7 +577,7 @@ async function runChecks(
   for (const scenario of scenarios) {
     const server = serverFor(scenario);
     const headers = headersOf(scenario);
-    const key = scenario.key.replace(/-auth$/, '');
+    const key = scenario.key.replace(/-(auth|keys)$/, '');
     try {
       let identicalBytes: boolean;
       if (key === 'Q1' || key === 'Q1-overload') {
@@ -579,10 +608,10 @@ async function runChecks(
 
 // ───────────────────────────── main ─────────────────────────────
 
-/** What authentication adds: each -auth scenario's server CPU per request against its plain twin's, same run. */
-function authCostOf(summaries: Summary[]) {
+/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys): its server CPU per request against its plain twin's, same run. */
+function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys') {
   return summaries.flatMap((on) => {
-    const off = on.scenario.endsWith('-auth') && summaries.find((summary) => summary.scenario === on.scenario.replace(/-auth$/, ''));
+    const off = on.scenario.endsWith(suffix) && summaries.find((summary) => summary.scenario === on.scenario.slice(0, -suffix.length));
     if (!off) return [];
     const [offCpuUs, onCpuUs] = [off.server.cpuUsPerRequest, on.server.cpuUsPerRequest];
     return [{ scenario: off.scenario, offCpuUs, onCpuUs, addedPercent: (100 * (onCpuUs - offCpuUs)) / offCpuUs }];
@@ -732,11 +761,17 @@ async function main(): Promise<void> {
     const table = markdown(summaries);
     console.log(`\n${table}\n`);
     console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
-    const authCost = authCostOf(summaries);
-    for (const { scenario, offCpuUs, onCpuUs, addedPercent } of authCost) {
-      console.log(
-        `auth on vs off, ${scenario}: server CPU ${offCpuUs.toFixed(0)} → ${onCpuUs.toFixed(0)} µs/request (${addedPercent >= 0 ? '+' : ''}${addedPercent.toFixed(1)} %)`,
-      );
+    const authCost = variantCostOf(summaries, '-auth');
+    const keysCost = variantCostOf(summaries, '-keys');
+    for (const [what, costs] of [
+      ['auth on vs off', authCost],
+      ['Idempotency-Keys on vs off', keysCost],
+    ] as const) {
+      for (const { scenario, offCpuUs, onCpuUs, addedPercent } of costs) {
+        console.log(
+          `${what}, ${scenario}: server CPU ${offCpuUs.toFixed(0)} → ${onCpuUs.toFixed(0)} µs/request (${addedPercent >= 0 ? '+' : ''}${addedPercent.toFixed(1)} %)`,
+        );
+      }
     }
     const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
     if (fairnessResult) console.log(`\n${fairnessTable(fairnessResult)}\n`);
@@ -757,6 +792,7 @@ async function main(): Promise<void> {
       checks,
       summary: summaries,
       authCost,
+      keysCost,
       table,
       fairness: fairnessResult,
       runs,
