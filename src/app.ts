@@ -7,6 +7,8 @@ import { createApolloServer } from './graphql/apollo-server';
 import { contextFunction } from './graphql/context';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
+import { startExpiredKeysCleanup, type ExpiredKeysCleanup } from './idempotency/expired-keys-cleanup';
+import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
@@ -23,6 +25,8 @@ export interface App {
    * response closing its connection so that clients reconnect elsewhere.
    */
   drain(): void;
+  /** Deletes expired idempotency keys in the background. */
+  expiredKeysCleanup: ExpiredKeysCleanup;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
   stop(): Promise<void>;
 }
@@ -46,13 +50,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     await authenticator.start();
     const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
     await apollo.start();
+    const { ttlSeconds, cleanupIntervalMs } = config.idempotency;
+    const keysCleanup = startExpiredKeysCleanup(database.orm, database.pool, cleanupIntervalMs, logger);
     let draining = false;
     const http = await createHttpServer({
       limits: config.http.limits,
       logger,
       metrics,
       apollo,
-      context: contextFunction(() => database.forRequest(), authenticator),
+      context: contextFunction(() => database.forRequest(), authenticator, new IdempotencyKeys(ttlSeconds, logger)),
       readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
       draining: () => draining,
     });
@@ -66,8 +72,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       drain: () => {
         draining = true;
       },
+      expiredKeysCleanup: keysCleanup,
       stop: async () => {
         await http.close();
+        await keysCleanup.stop();
         await database.close();
       },
     };

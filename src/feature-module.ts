@@ -1,5 +1,4 @@
 import type { EntityClass } from '@mikro-orm/postgresql';
-import type { NonEmptyArray } from 'type-graphql';
 
 /**
  * What a feature folder adds to the API. app.ts hands the entities to MikroORM (and the CLI's
@@ -8,7 +7,7 @@ import type { NonEmptyArray } from 'type-graphql';
 export interface FeatureModule {
   /** The tables: MikroORM entities (which may double as GraphQL object types). */
   entities: readonly EntityClass<object>[];
-  /** type-graphql resolver classes: queries, mutations and field resolvers. */
+  /** type-graphql resolver classes: queries, mutations and field resolvers; none for a table that serves the server itself. */
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type for resolver classes
-  resolvers: NonEmptyArray<Function>;
+  resolvers?: readonly Function[];
 }

@@ -1,8 +1,11 @@
+import type { NonEmptyArray } from 'type-graphql';
 import type { FeatureModule } from './feature-module';
+import { idempotencyModule } from './idempotency/idempotency.module';
 import { interviewSessionsModule } from './interview-sessions/interview-sessions.module';
 
 /** Every feature of the API. A new one is a folder that exports its FeatureModule, and a line here. */
-export const featureModules: readonly FeatureModule[] = [interviewSessionsModule];
+export const featureModules: readonly FeatureModule[] = [interviewSessionsModule, idempotencyModule];
 
 export const entities = featureModules.flatMap((module) => module.entities);
-export const resolvers = featureModules.flatMap((module) => module.resolvers) as FeatureModule['resolvers'];
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type for resolver classes
+export const resolvers = featureModules.flatMap((module) => module.resolvers ?? []) as NonEmptyArray<Function>;

@@ -4,8 +4,10 @@ import { InterviewSessionReads } from '../src/interview-sessions/interview-sessi
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
+import { keyedRequest } from './support/keyed-request';
 import { startPgBouncer, type PgBouncer } from './support/pgbouncer';
 import { startPrimary, startReplica, waitForReplay, type PostgresCluster, type ReplicaCluster } from './support/postgres-cluster';
+import { lockSessionsTable, serverQueriesWaitingOnLocks } from './support/table-lock';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createDatabaseOn, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -122,6 +124,48 @@ describe('behind PgBouncer in transaction pooling mode', () => {
     await primary.start();
     await waitFor(async () => (await graphql(app!.url, LIST)).status === 200, 'the first successful request through PgBouncer');
     expectOk(await graphql(app.url, LIST));
+  });
+
+  it('keeps Idempotency-Keys and version checks: a replay, a key in use, one winner of two concurrent edits', async () => {
+    app = await startMigratedApp({ DB_TRANSACTION_POOLING: 'true' }, { ...db, url: bouncer.urlFor(db.url) });
+    const current = app;
+    const create = (key: string) =>
+      keyedRequest(
+        current.url,
+        'mutation { createInterviewSession(input: { title: "Bounced", candidateName: "Ada" }) { id } }',
+        undefined,
+        key,
+      );
+
+    const first = await create('bounced-key');
+    const replay = await create('bounced-key');
+    expect([first.replayed, replay.replayed, replay.text]).toEqual([false, true, first.text]);
+
+    const blocker = await lockSessionsTable(db.url);
+    try {
+      const held = create('held-key');
+      await waitFor(async () => (await serverQueriesWaitingOnLocks(db)) === 1, 'the first request waiting on the table lock');
+      expect((await create('held-key')).status).toBe(409);
+      await blocker.query('commit');
+      expect((await held).status).toBe(200);
+    } finally {
+      await blocker.end();
+    }
+
+    const id = first.body.data.createInterviewSession.id;
+    const edits = await Promise.all(
+      ['one', 'two'].map((title) =>
+        graphql(
+          current.url,
+          'mutation ($id: ID!, $title: String) { updateInterviewSession(id: $id, input: { title: $title }, expectedVersion: 1) { version } }',
+          {
+            id,
+            title,
+          },
+        ),
+      ),
+    );
+    expect(edits.map((edit) => edit.body.errors?.[0]?.extensions?.code ?? 'ok').sort()).toEqual(['VERSION_CONFLICT', 'ok']);
   });
 });
 

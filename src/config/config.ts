@@ -76,6 +76,7 @@ export interface Config {
     limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
   };
   graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
+  idempotency: { ttlSeconds: number; required: boolean; cleanupIntervalMs: number };
   auth: AuthConfig;
   database: DatabaseConfig;
 }
@@ -135,6 +136,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         countCost: env.GRAPHQL_COUNT_COST,
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
+    },
+    idempotency: {
+      ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS,
+      required: env.IDEMPOTENCY_KEY_REQUIRED,
+      cleanupIntervalMs: env.IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS,
     },
     auth: authConfig(env),
     database: {

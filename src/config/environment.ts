@@ -82,6 +82,9 @@ export const environmentSchema = z
     // Unset: a production default, 0 elsewhere (config.ts).
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
+    IDEMPOTENCY_KEY_TTL_SECONDS: integer(86_400, 1),
+    IDEMPOTENCY_KEY_REQUIRED: flag(false),
+    IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS: integer(60_000, 100),
 
     // Unset: none in development and test (with a warning at start); refused in production.
     AUTH_MODE: z.enum(['jwt', 'none'], { error: 'must be jwt or none' }).optional(),
@@ -222,6 +225,9 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   SHUTDOWN_DRAIN_DELAY_MS:
     'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',
+  IDEMPOTENCY_KEY_TTL_SECONDS: 'how long an Idempotency-Key and its response are kept; past it, the same key executes afresh',
+  IDEMPOTENCY_KEY_REQUIRED: 'true: a mutation without an Idempotency-Key header is refused (400 IDEMPOTENCY_KEY_REQUIRED)',
+  IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS: 'how often expired idempotency keys are deleted, in small batches, in the background',
   AUTH_MODE:
     'jwt (bearer tokens, verified here) or none (a gateway in front authenticates); unset = none with a warning, refused with NODE_ENV=production; any AUTH_JWT_* or AUTH_JWKS_URL set = jwt',
   AUTH_JWT_SECRET: 'shared secret (at least 32 bytes, used as its UTF-8 bytes) that verifies HS256 tokens; set this or AUTH_JWKS_URL',

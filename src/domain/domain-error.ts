@@ -35,3 +35,20 @@ export class NotFoundError extends DomainError {
     super(`${what} ${id} does not exist`);
   }
 }
+
+/**
+ * The client's copy is stale: what it wanted to change has changed since it read it (or is
+ * gone). `currentVersion` lets it read again and decide; null when there is nothing left.
+ */
+export class VersionConflictError extends DomainError {
+  readonly code = 'VERSION_CONFLICT';
+
+  constructor(what: string, expectedVersion: number, currentVersion: number | null) {
+    super(
+      currentVersion === null
+        ? `${what} no longer exists (expected version ${expectedVersion})`
+        : `${what} is at version ${currentVersion}, not ${expectedVersion}: read it again`,
+      { currentVersion },
+    );
+  }
+}

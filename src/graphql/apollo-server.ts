@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { SESSIONS_READ } from '../auth/scopes';
+import { idempotencyPlugin } from '../idempotency/idempotency.plugin';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -46,6 +47,7 @@ export function createApolloServer({ schema, config, logger, metrics }: ApolloSe
       requestObservabilityPlugin(logger, metrics),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),
+      idempotencyPlugin({ keyRequiredForMutations: config.idempotency.required }),
       // No cache hints in this API; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       // Sandbox (the landing page) in development only.

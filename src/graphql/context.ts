@@ -3,6 +3,8 @@ import type { Authenticator } from '../auth/authenticator';
 import { AuthenticationFailure } from '../auth/errors';
 import type { Principal } from '../auth/principal';
 import type { RequestDatabase } from '../database/request-database';
+import type { IdempotencyKeys } from '../idempotency/idempotency-keys';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { RejectedRequestError } from './rejected-request';
 
 /** What every resolver gets: the request's use of the database, and who is asking. */
@@ -15,6 +17,8 @@ export interface Context {
   readonly requestId: string;
   /** Who the request acts for: its token's subject and scopes (`@Authorized` checks them, auth/auth-checker.ts). */
   readonly principal: Principal;
+  /** The request's Idempotency-Key and what became of it; undefined without one. */
+  readonly idempotency: IdempotentRequest | undefined;
 }
 
 /** What the HTTP layer passes on of a request when Apollo asks for its context. */
@@ -22,6 +26,8 @@ export interface RequestHead {
   id: string;
   /** Every value when the header came more than once (http/request-head.ts). */
   authorization: string | readonly string[] | undefined;
+  /** The Idempotency-Key header, checked (idempotency/idempotency-key-header.ts). */
+  idempotencyKey: string | undefined;
 }
 
 /**
@@ -31,11 +37,17 @@ export interface RequestHead {
  * nothing).
  */
 class RequestContext implements Context {
+  readonly idempotency: IdempotentRequest | undefined;
+
   constructor(
     readonly db: RequestDatabase,
     readonly requestId: string,
     readonly principal: Principal,
-  ) {}
+    idempotencyKey: string | undefined,
+    keys: IdempotencyKeys,
+  ) {
+    this.idempotency = keys.forRequest(idempotencyKey, principal, () => db.em);
+  }
 
   get em(): EntityManager {
     return this.db.em;
@@ -48,12 +60,16 @@ class RequestContext implements Context {
  * it is parsed, validated or executed, introspection and `{ __typename }` included
  * (RejectedRequestError: 401 and its WWW-Authenticate challenge).
  */
-export function contextFunction(database: () => RequestDatabase, authenticator: Authenticator): (request: RequestHead) => Promise<Context> {
-  return async ({ id, authorization }) => {
+export function contextFunction(
+  database: () => RequestDatabase,
+  authenticator: Authenticator,
+  idempotencyKeys: IdempotencyKeys,
+): (request: RequestHead) => Promise<Context> {
+  return async ({ id, authorization, idempotencyKey }) => {
     const startedAt = performance.now();
     try {
       const principal = await authenticator.authenticate(authorization);
-      return new RequestContext(database(), id, principal);
+      return new RequestContext(database(), id, principal, idempotencyKey, idempotencyKeys);
     } catch (error) {
       if (error instanceof AuthenticationFailure) throw new RejectedRequestError(error, id, startedAt);
       throw error;

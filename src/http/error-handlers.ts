@@ -97,13 +97,14 @@ export function answerUnmetExpectation(request: IncomingMessage, response: Serve
   response.end(body);
 }
 
+/** A refusal in the GraphQL error shape, for requests answered before Apollo sees them. */
+export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).type('application/json').send(errorBody(message, code));
+}
+
 /** The answer to a request whose Host header is missing (HTTP/1.1), repeated or malformed (http/request-head.ts). */
 export function refuseBadHost(reply: FastifyReply, problem: string): FastifyReply {
-  return reply
-    .code(400)
-    .header('connection', 'close')
-    .type('application/json')
-    .send(errorBody(`The Host header is ${problem}`, 'BAD_REQUEST'));
+  return sendError(reply.header('connection', 'close'), 400, 'BAD_REQUEST', `The Host header is ${problem}`);
 }
 
 function describe(error: FastifyError): { status: number; code: string; message: string } {

@@ -1,7 +1,10 @@
 import { Readable } from 'node:stream';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Context } from '../graphql/context';
+import type { Context, RequestHead } from '../graphql/context';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UnusableIdempotencyKey } from '../idempotency/idempotency-key-header';
+import { sendError } from './error-handlers';
+import { authorizationOf, headerValues } from './request-head';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -9,22 +12,42 @@ export const GRAPHQL_PATH = '/graphql';
  * Mounts Apollo Server at /graphql: the request as Apollo takes it, the context, the response as
  * Apollo makes it. What @as-integrations/fastify does, without building a URL out of the Host
  * header (which a client may leave out, as HTTP/1.0 allows, or send malformed): Apollo needs only
- * the query string.
+ * the query string. A request sent with an Idempotency-Key ends here too: its answer, in the exact
+ * bytes Apollo made, is stored with its writes, or a stored one is sent instead
+ * (idempotency/idempotent-request.ts).
  */
 export function registerGraphQLRoute(
   app: FastifyInstance,
   apollo: ApolloServer<Context>,
-  context: (request: FastifyRequest) => Promise<Context>,
+  context: (head: RequestHead) => Promise<Context>,
 ): void {
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
     handler: async (request, reply) => {
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: graphqlRequestOf(request),
-        context: () => context(request),
-      });
-      return send(reply, response);
+      let idempotencyKey: string | undefined;
+      try {
+        // Mutations come by POST only: a GET's key could never be used.
+        idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
+      } catch (error) {
+        if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, 'BAD_REQUEST', error.message);
+        throw error;
+      }
+      const head = { id: request.id, authorization: authorizationOf(request.raw), idempotencyKey };
+      let contextValue: Context | undefined;
+      let response: HTTPGraphQLResponse;
+      try {
+        response = await apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: graphqlRequestOf(request),
+          context: async () => (contextValue = await context(head)),
+        });
+      } catch (error) {
+        await contextValue?.idempotency?.abandon();
+        throw error;
+      }
+      // A claimed key's transaction ends here: committed with the answer, or rolled back.
+      const idempotency = contextValue?.idempotency;
+      return send(reply, idempotency ? await idempotency.finish(response) : response);
     },
   });
 }
@@ -45,7 +68,7 @@ function queryStringOf(url: string): string {
   return fragment === -1 ? url.slice(start) : url.slice(start, fragment);
 }
 
-function send(reply: FastifyReply, { status, headers, body }: Awaited<ReturnType<ApolloServer['executeHTTPGraphQLRequest']>>) {
+function send(reply: FastifyReply, { status, headers, body }: HTTPGraphQLResponse) {
   for (const [name, value] of headers) void reply.header(name, value);
   void reply.code(status ?? 200);
   return body.kind === 'complete' ? body.string : reply.send(Readable.from(body.asyncIterator));

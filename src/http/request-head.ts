@@ -29,6 +29,11 @@ export function authorizationOf(request: IncomingMessage): string | readonly str
   return valuesOf(request.rawHeaders, 'authorization');
 }
 
+/** Every value a header (its lower-case name) came with; none without it. */
+export function headerValues(request: IncomingMessage, name: string): readonly string[] {
+  return request.headers[name] === undefined ? [] : valuesOf(request.rawHeaders, name);
+}
+
 /** How many times a header (its lower-case name) came in a request's raw headers. */
 function occurrences(rawHeaders: readonly string[], name: string): number {
   let count = 0;

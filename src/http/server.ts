@@ -17,7 +17,7 @@ import { GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
 import type { ReadinessCheck } from './health-routes';
 import { registerHealthRoutes } from './health-routes';
 import { registerJsonBodyParser } from './json-body';
-import { authorizationOf, hostProblem } from './request-head';
+import { hostProblem } from './request-head';
 
 export interface HttpServerOptions {
   limits: Config['http']['limits'];
@@ -113,6 +113,6 @@ export async function createHttpServer({
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
-  registerGraphQLRoute(app, apollo, (request) => context({ id: request.id, authorization: authorizationOf(request.raw) }));
+  registerGraphQLRoute(app, apollo, context);
   return app;
 }

@@ -1,5 +1,5 @@
 import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { v7 as uuidv7 } from 'uuid';
 import { InterviewSessionStatus } from './interview-session-status';
 
@@ -26,7 +26,7 @@ import { InterviewSessionStatus } from './interview-session-status';
   expression: '(char_length(candidate_name) >= 1) AND (char_length(candidate_name) <= 200)',
 })
 export class InterviewSession {
-  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'version';
 
   /** Time-ordered (UUID v7): new rows land at the end of the primary key index. */
   @Field(() => ID)
@@ -65,4 +65,12 @@ export class InterviewSession {
   @Field(() => Date)
   @Property({ type: 'datetime', length: 3, onUpdate: () => new Date() })
   updatedAt: Date = this.createdAt;
+
+  /**
+   * 1 when created, one more on every change (MikroORM's version property: every UPDATE carries
+   * `and version = ?`). A client sends back the version it read as `expectedVersion`.
+   */
+  @Field(() => Int, { description: '1 when created, one more on every change; send it back as expectedVersion' })
+  @Property({ version: true, default: 1 })
+  version!: number;
 }

@@ -1,10 +1,10 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Extensions, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
 import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
-import { InvalidInputError, NotFoundError } from '../domain/domain-error';
+import { InvalidInputError, NotFoundError, VersionConflictError } from '../domain/domain-error';
 import type { Context } from '../graphql/context';
 import { pagedUpTo } from '../graphql/query-cost';
 import { selectedFields } from '../graphql/selected-fields';
@@ -14,7 +14,7 @@ import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
 import { InterviewSessionFilter } from './interview-session-filter.input';
 import { InterviewSessionReads, type InterviewSessionData } from './interview-session.reads';
-import { applyStatusAction, type StatusAction } from './status-transitions';
+import { applyStatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
 
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
@@ -24,6 +24,11 @@ const NODE_PATHS = [['nodes'], ['edges', 'node']];
 const PAGELESS_FIELDS = new Set(['totalCount', '__typename']);
 /** The fields selected on the field itself. */
 const OWN_FIELDS = [[]];
+/** Every change of a session takes the version its client read, if the client keeps one. */
+const EXPECTED_VERSION = {
+  nullable: true,
+  description: 'the version the change is meant for: when the session is at another, nothing changes and the error is VERSION_CONFLICT',
+} as const;
 
 @Resolver(() => InterviewSession)
 export class InterviewSessionResolver {
@@ -77,43 +82,60 @@ export class InterviewSessionResolver {
   @Mutation(() => InterviewSession, {
     description: describedWithScope(SESSIONS_WRITE, 'Changes the fields given; the others keep their values.'),
   })
-  async updateInterviewSession(
+  updateInterviewSession(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateInterviewSessionInput) input: UpdateInterviewSessionInput,
     @Ctx() { em }: Context,
+    @Arg('expectedVersion', () => Int, EXPECTED_VERSION) expectedVersion?: number | null,
   ): Promise<InterviewSession> {
-    const session = await findExisting(em, id);
     const changes = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
-    em.assign(session, changes);
-    await em.flush();
-    return session;
+    return changeSession(em, id, expectedVersion, (session) => em.assign(session, changes));
   }
 
   @Authorized(SESSIONS_WRITE)
   @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'SCHEDULED → IN_PROGRESS; sets startedAt.') })
-  startInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
-    return changeStatus(em, id, 'start');
+  startInterviewSession(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { em }: Context,
+    @Arg('expectedVersion', () => Int, EXPECTED_VERSION) expectedVersion?: number | null,
+  ): Promise<InterviewSession> {
+    return changeSession(em, id, expectedVersion, (session) => applyStatusAction(session, 'start'));
   }
 
   @Authorized(SESSIONS_WRITE)
   @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'IN_PROGRESS → COMPLETED; sets completedAt.') })
-  completeInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
-    return changeStatus(em, id, 'complete');
+  completeInterviewSession(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { em }: Context,
+    @Arg('expectedVersion', () => Int, EXPECTED_VERSION) expectedVersion?: number | null,
+  ): Promise<InterviewSession> {
+    return changeSession(em, id, expectedVersion, (session) => applyStatusAction(session, 'complete'));
   }
 
   @Authorized(SESSIONS_WRITE)
   @Mutation(() => InterviewSession, { description: describedWithScope(SESSIONS_WRITE, 'SCHEDULED or IN_PROGRESS → CANCELLED.') })
-  cancelInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<InterviewSession> {
-    return changeStatus(em, id, 'cancel');
+  cancelInterviewSession(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { em }: Context,
+    @Arg('expectedVersion', () => Int, EXPECTED_VERSION) expectedVersion?: number | null,
+  ): Promise<InterviewSession> {
+    return changeSession(em, id, expectedVersion, (session) => applyStatusAction(session, 'cancel'));
   }
 
   @Authorized(SESSIONS_WRITE)
   @Mutation(() => Boolean, {
     description: describedWithScope(SESSIONS_WRITE, 'true when the session was deleted, false when it did not exist.'),
   })
-  async deleteInterviewSession(@Arg('id', () => ID) id: string, @Ctx() { em }: Context): Promise<boolean> {
-    const deleted = await em.nativeDelete(InterviewSession, { id: sessionId(id) });
-    return deleted > 0;
+  async deleteInterviewSession(
+    @Arg('id', () => ID) id: string,
+    @Ctx() { em }: Context,
+    @Arg('expectedVersion', () => Int, EXPECTED_VERSION) expectedVersion?: number | null,
+  ): Promise<boolean> {
+    const key = sessionId(id);
+    if (expectedVersion == null) return (await em.nativeDelete(InterviewSession, { id: key })) > 0;
+    // The version is a condition of the DELETE itself: a concurrent change makes it delete nothing.
+    if ((await em.nativeDelete(InterviewSession, { id: key, version: expectedVersion })) > 0) return true;
+    throw new VersionConflictError(`InterviewSession ${key}`, expectedVersion, await currentVersion(em, key));
   }
 }
 
@@ -123,17 +145,41 @@ function sessionId(id: string): string {
   return id.toLowerCase();
 }
 
-async function findExisting(em: EntityManager, id: string, lockMode?: LockMode): Promise<InterviewSession> {
-  const session = await em.findOne(InterviewSession, sessionId(id), { lockMode });
-  if (!session) throw new NotFoundError('InterviewSession', id);
-  return session;
+/**
+ * Loads the session, changes it, writes it, in a transaction. Without `expectedVersion` the row is
+ * locked while it changes: concurrent changes apply one after the other, the last one winning, as
+ * clients that send no version expect. With it, nothing is locked: the version read must be the
+ * one expected, and the UPDATE itself carries `and version = ?`, so of two concurrent changes
+ * made from the same version exactly one wins; the other is a VERSION_CONFLICT.
+ */
+async function changeSession(
+  em: EntityManager,
+  id: string,
+  expectedVersion: number | null | undefined,
+  change: (session: InterviewSession) => void,
+): Promise<InterviewSession> {
+  const key = sessionId(id);
+  const what = `InterviewSession ${key}`;
+  try {
+    return await em.transactional(async (tx) => {
+      const lockMode = expectedVersion == null ? LockMode.PESSIMISTIC_WRITE : undefined;
+      const session = await tx.findOne(InterviewSession, key, { lockMode });
+      if (!session) {
+        if (expectedVersion == null) throw new NotFoundError('InterviewSession', id);
+        throw new VersionConflictError(what, expectedVersion, null);
+      }
+      if (expectedVersion != null) await tx.lock(session, LockMode.OPTIMISTIC, expectedVersion);
+      change(session);
+      return session;
+    });
+  } catch (error) {
+    if (!(error instanceof OptimisticLockError) || expectedVersion == null) throw error;
+    throw new VersionConflictError(what, expectedVersion, await currentVersion(em, key));
+  }
 }
 
-/** The row is locked while its status changes, so two concurrent transitions cannot both win. */
-function changeStatus(em: EntityManager, id: string, action: StatusAction): Promise<InterviewSession> {
-  return em.transactional(async (tx) => {
-    const session = await findExisting(tx, id, LockMode.PESSIMISTIC_WRITE);
-    applyStatusAction(session, action);
-    return session;
-  });
+/** The stored version of a session (read again, in the request's own transaction if it has one); null when it is gone. */
+async function currentVersion(em: EntityManager, id: string): Promise<number | null> {
+  const session = await em.findOne(InterviewSession, id, { fields: ['version'], refresh: true });
+  return session?.version ?? null;
 }

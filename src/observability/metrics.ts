@@ -25,6 +25,10 @@ export interface Metrics {
   registry: Registry;
   /** `limit`: the limit the request hit, if it was refused by one (see the request plugin). */
   observeGraphQLRequest(operation: string, outcome: RequestOutcome, seconds: number, limit?: string): void;
+  /** The codes of the errors a response carried, one sample each. */
+  observeErrorCodes(codes: readonly string[]): void;
+  /** A mutation answered with the response stored under its Idempotency-Key. */
+  observeIdempotentReplay(): void;
   /** A request refused for its credentials, or a field for a missing scope (`insufficient_scope`). */
   observeAuthRejection(reason: string): void;
   /** A connection or request the HTTP layer refused before any route saw it. */
@@ -60,9 +64,24 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
     labelNames: ['reason'],
     registers: [registry],
   });
+  const errorCodes = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors in GraphQL responses, by code (VERSION_CONFLICT, IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_REUSED, BAD_USER_INPUT…)',
+    labelNames: ['code'],
+    registers: [registry],
+  });
+  const replays = new Counter({
+    name: 'graphql_idempotent_replays_total',
+    help: 'Mutations answered with the response stored under their Idempotency-Key, without executing again',
+    registers: [registry],
+  });
   return {
     registry,
     observeGraphQLRequest: graphqlRequestMetrics(registry),
+    observeErrorCodes: (codes) => {
+      for (const code of codes) errorCodes.labels(code).inc();
+    },
+    observeIdempotentReplay: () => replays.inc(),
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
     observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
   };

@@ -88,7 +88,10 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           }
           const outcome = outcomeOf(errors);
           const limit = limitOf(errors);
+          const replayed = contextValue.idempotency?.replay !== undefined;
           metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);
+          if (errors) metrics.observeErrorCodes(errors.map((error) => String(error.extensions?.code)));
+          if (replayed) metrics.observeIdempotentReplay();
           if (outcome === 'forbidden') metrics.observeAuthRejection('insufficient_scope');
           logger.info(
             {
@@ -99,6 +102,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
               status: response.http.status ?? 200,
               durationMs: Math.round(seconds * 10_000) / 10,
               ...(limit && { limit }),
+              ...(replayed && { replayed }),
             },
             'graphql request',
           );

@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+import { APPLICATION_NAME } from '../../src/database/pool/pool-options';
+import type { TestDatabase } from './test-database';
 
 const held = new Set<Client>();
 
@@ -20,4 +22,14 @@ export async function lockSessionsTable(databaseUrl: string): Promise<Client> {
 /** Ends the blocking sessions a test left open (their transactions roll back: the locks go); for afterEach. */
 export async function releaseTableLocks(): Promise<void> {
   await Promise.all([...held].map((blocker) => blocker.end().catch(() => undefined)));
+}
+
+/** How many of the server's queries on this database wait for a lock right now (pg_stat_activity). */
+export async function serverQueriesWaitingOnLocks(db: { query: TestDatabase['query'] }): Promise<number> {
+  const [row] = await db.query<{ count: number }>(
+    `select count(*)::int as count from pg_stat_activity
+     where datname = current_database() and application_name = $1 and wait_event_type = 'Lock'`,
+    [APPLICATION_NAME],
+  );
+  return row!.count;
 }

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Principal } from '../auth/principal';
+import type { Logger } from '../observability/logger';
+import { IdempotentRequest } from './idempotent-request';
+
+/** The idempotency settings, and the state of each request sent with a key. */
+export class IdempotencyKeys {
+  constructor(
+    private readonly ttlSeconds: number,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The request's idempotency, when it came with a key. A key belongs to its principal (the
+   * token's subject; one anonymous principal without authentication): two clients using the same
+   * key never see each other's answers.
+   */
+  forRequest(key: string | undefined, principal: Principal, em: () => EntityManager): IdempotentRequest | undefined {
+    if (key === undefined) return undefined;
+    const owner = createHash('sha256')
+      .update(principal.subject === undefined ? 'anonymous' : `sub:${principal.subject}`)
+      .digest('hex');
+    return new IdempotentRequest(key, owner, em, this.ttlSeconds, this.logger);
+  }
+}

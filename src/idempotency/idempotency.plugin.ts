@@ -1,0 +1,43 @@
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { OperationTypeNode } from 'graphql';
+import type { Context } from '../graphql/context';
+import { keyInUse, keyRequired, keyReused } from './idempotency-errors';
+
+/**
+ * Mutations sent with an Idempotency-Key (idempotent-request.ts), at the points of Apollo's
+ * pipeline where they are decided: the claim once the operation is known to be a mutation (a
+ * request refused before, by validation, a limit or its credentials, never claims), the stored
+ * answer instead of an execution, and the outcome. A query's key is ignored: reading twice is safe.
+ */
+export function idempotencyPlugin({ keyRequiredForMutations }: { keyRequiredForMutations: boolean }): ApolloServerPlugin<Context> {
+  const listener: GraphQLRequestListener<Context> = {
+    async didResolveOperation({ operation, source, request, contextValue }) {
+      if (operation?.operation !== OperationTypeNode.MUTATION) return;
+      const { idempotency } = contextValue;
+      if (!idempotency) {
+        if (keyRequiredForMutations) throw keyRequired();
+        return;
+      }
+      const outcome = await idempotency.claim({ source, operationName: request.operationName, variables: request.variables });
+      if (outcome === 'in_use') throw keyInUse();
+      if (outcome === 'reused') throw keyReused();
+    },
+    // The stored answer stands in for an execution; the HTTP layer sends its exact bytes.
+    async responseForOperation({ contextValue }) {
+      const replay = contextValue.idempotency?.replay;
+      if (!replay) return null;
+      return {
+        body: { kind: 'single', singleResult: JSON.parse(replay.body) as never },
+        http: { status: replay.status, headers: new HeaderMap() },
+      };
+    },
+    async executionDidStart({ contextValue }) {
+      contextValue.idempotency?.executionStarted();
+    },
+    async willSendResponse({ response, contextValue }) {
+      const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+      contextValue.idempotency?.answered((errors ?? []).map((error) => error.extensions?.code));
+    },
+  };
+  return { requestDidStart: async () => listener };
+}
