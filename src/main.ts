@@ -72,7 +72,7 @@ async function stopWithin(timeoutMs: number, app: App, logger: Logger): Promise<
   const deadline = setTimeout(() => {
     logger.warn({ timeoutMs }, 'shutdown deadline passed: cutting the remaining requests and their queries');
     app.http.server.closeAllConnections();
-    app.database.pool.abortQueries();
+    void app.database.pool.abortQueries();
   }, timeoutMs);
   try {
     await app.stop();

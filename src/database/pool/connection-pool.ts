@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../observability/logger';
+import { cancelRunningQuery } from './cancel-query';
 import { discard, type PooledClient } from './connection-health';
 import { knexClientOf, type KnexClient, type TarnPool } from './knex-client';
 import { checkConnectionBudget, type BudgetOptions } from './pool-budget';
@@ -84,9 +85,14 @@ export class ConnectionPool {
     return checkConnectionBudget(this.orm, options, logger);
   }
 
-  /** Drops the connections in use, so that closing need not wait for their queries (the shutdown deadline). */
-  abortQueries(): void {
-    for (const { resource } of this.tarn.used) discard(resource, 'shutdown');
+  /**
+   * The shutdown deadline: cancels the statements still running, then drops their connections, so
+   * that closing need not wait for them and no backend is left waiting for a lock on our behalf.
+   */
+  async abortQueries(): Promise<void> {
+    const inUse = this.tarn.used.map(({ resource }) => resource);
+    await Promise.all(inUse.map(cancelRunningQuery));
+    for (const resource of inUse) discard(resource, 'shutdown');
   }
 }
 
