@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expectDatabaseUnavailable, expectOk } from './support/expectations';
+import type { GraphQLResponse } from './support/graphql-client';
 import { graphql } from './support/graphql-client';
 import { health } from './support/health';
 import { ifSetUp } from './support/if-set-up';
@@ -12,9 +13,10 @@ import { waitFor } from './support/wait-for';
 
 /**
  * A PostgreSQL that answers but refuses this server, for a reason waiting will not heal, is a
- * configuration error, not an outage: one log line at start names the setting to check,
- * /health/ready gives the same reason, clients get 503 DATABASE_UNAVAILABLE (the API is
- * unavailable), and the server keeps running and serves as soon as the cause is fixed.
+ * configuration error, not an outage: one log line at start (level error) names the setting to
+ * check, /health/ready gives the same reason, clients get 503 DATABASE_MISCONFIGURED without
+ * Retry-After (retrying will not help), and the server keeps running and serves as soon as the
+ * cause is fixed.
  *
  * The database is a disposable cluster of the test's own: `app` logs in with a password
  * (scram-sha-256), every other role is trusted on loopback.
@@ -84,13 +86,13 @@ async function expectMisconfigured(
   const startLines = lines.map((line) => JSON.parse(line) as { level: number; msg: string; reason?: string });
   const explained = startLines.filter((line) => reason.test(line.msg));
   expect(explained).toHaveLength(1);
-  expect(explained[0]!.level).toBeGreaterThanOrEqual(40);
+  expect(explained[0]!.level).toBe(50); // error, as docs/operations.md promises: not a warning to wait out
 
   const ready = await health(app.url, '/health/ready');
   expect(ready.status).toBe(503);
   expect(ready.body.database.reason).toMatch(reason);
   expect(JSON.stringify(ready.body)).not.toContain(PASSWORD);
-  expectDatabaseUnavailable(await graphql(app.url, LIST));
+  expectMisconfiguredToClients(await graphql(app.url, LIST));
 
   await fix();
   const healed = app;
@@ -98,7 +100,29 @@ async function expectMisconfigured(
   expectOk(await graphql(app.url, LIST));
 }
 
+/** What clients get: 503, DATABASE_MISCONFIGURED, no Retry-After, nothing of the database in the body. */
+function expectMisconfiguredToClients(response: GraphQLResponse): void {
+  expect(response.status).toBe(503);
+  expect(response.headers.get('retry-after')).toBeNull();
+  expect(response.body.errors).toEqual([expect.objectContaining({ extensions: { code: 'DATABASE_MISCONFIGURED' } })]);
+  expect(JSON.stringify(response.body)).not.toMatch(/127\.0\.0\.1|5432|select|postgres|app/i);
+}
+
 describe('when the database refuses this server for a reason that will not heal by waiting', () => {
+  it('no privilege on the tables (42501): names the privileges to grant, and readiness says so; serves once granted', async () => {
+    // The tables belong to another role; `app` may connect, and nothing more.
+    const db = await createDatabaseOn(cluster.url, `misconfigured_${++databaseCount}`);
+    await migrateDatabase(db);
+    await expectMisconfigured(
+      urlAs('app', PASSWORD, db.name),
+      db,
+      /lacks privileges this API needs \(SELECT, INSERT, UPDATE, DELETE on /,
+      async () => {
+        await db.query('grant select, insert, update, delete on all tables in schema public to app');
+      },
+    );
+  });
+
   it('wrong password (28P01): names the password in DATABASE_URL; serves once the password matches', async () => {
     const db = await appDatabase();
     await expectMisconfigured(
@@ -145,6 +169,20 @@ describe('when the database refuses this server for a reason that will not heal 
       // The other fix: PgBouncer told to ignore the parameter (the server then runs without it).
       () => bouncer.reconfigure({ ignoreStartupParameters: ['statement_timeout'] }),
     );
+  });
+});
+
+describe('when the database has no connection left for this server (53300, too many connections)', () => {
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After, as an outage that heals, and serves once connections are free', async () => {
+    const db = await appDatabase();
+    await cluster.query('alter role app connection limit 0');
+    try {
+      app = await startTestApp({ DATABASE_URL: urlAs('app', PASSWORD, db.name), DB_POOL_MIN: '0' }, { db });
+      expectDatabaseUnavailable(await graphql(app.url, LIST));
+    } finally {
+      await cluster.query('alter role app connection limit -1');
+    }
+    expectOk(await graphql(app.url, LIST));
   });
 });
 

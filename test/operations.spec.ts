@@ -96,7 +96,7 @@ describe('request ids and logs', () => {
     const lines: string[] = [];
     app = await startTestApp({}, { logLines: lines }); // migrates only after the server started
     const warning = logged(lines).find((line) => /migration\(s\) pending/.test(line.msg));
-    expect(warning).toMatchObject({ level: 40, pending: expect.arrayContaining([expect.stringMatching(/^Migration\d+/)]) });
+    expect(warning).toMatchObject({ level: 50, pending: expect.arrayContaining([expect.stringMatching(/^Migration\d+/)]) });
     expect(warning!.pending).toHaveLength(
       readdirSync(join(__dirname, '../src/migrations')).filter((file) => /^Migration\d+.*\.ts$/.test(file)).length,
     );

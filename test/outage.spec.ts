@@ -3,7 +3,7 @@ import { expectDatabaseUnavailable, expectOk, timed } from './support/expectatio
 import { graphql } from './support/graphql-client';
 import { health } from './support/health';
 import { ifSetUp } from './support/if-set-up';
-import { lockSessionsTable } from './support/table-lock';
+import { lockSessionsTable, serverQueriesWaitingOnLocks } from './support/table-lock';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -145,8 +145,12 @@ describe('when every connection is reset or killed at once', () => {
     const during = await Promise.all(Array.from({ length: 20 }, () => graphql(app!.url, LIST)));
     during.forEach(expectOk);
 
-    const [killed] = await Promise.all([terminatePoolBackends(), ...Array.from({ length: 20 }, () => graphql(app!.url, LIST))]);
+    const [killed, ...firedWithTheKill] = await Promise.all([
+      terminatePoolBackends(),
+      ...Array.from({ length: 20 }, () => graphql(app!.url, LIST)),
+    ]);
     expect(killed.length).toBeGreaterThan(0);
+    firedWithTheKill.forEach(expectOk);
     const after = await Promise.all(Array.from({ length: 20 }, () => graphql(app!.url, LIST)));
     after.forEach(expectOk);
   });
@@ -185,6 +189,41 @@ describe('when the pool is exhausted', () => {
       await blocker.end();
     }
     expect([knexPool.numUsed(), knexPool.numPendingAcquires(), knexPool.numPendingCreates()]).toEqual([0, 0, 0]);
+    expectOk(await graphql(app!.url, LIST));
+  });
+});
+
+describe('when PostgreSQL cancels a statement an administrator named (57014, pg_cancel_backend)', () => {
+  it('answers 503 DATABASE_UNAVAILABLE with Retry-After, and serves the next request', async () => {
+    await startServer({ DB_STATEMENT_TIMEOUT_MS: '20000', DB_QUERY_TIMEOUT_MS: '20000' });
+    const blocker = await lockSessionsTable(db.url);
+    try {
+      const cancelled = graphql(app!.url, LIST);
+      await waitFor(async () => (await serverQueriesWaitingOnLocks(db)) === 1, "the server's query waiting on the lock");
+      await db.query(
+        `select pg_cancel_backend(pid) from pg_stat_activity where datname = current_database() and application_name = $1 and wait_event_type = 'Lock'`,
+        [APPLICATION_NAME],
+      );
+      expectDatabaseUnavailable(await cancelled);
+    } finally {
+      await blocker.end();
+    }
+    expectOk(await graphql(app!.url, LIST));
+  });
+});
+
+describe('when a write outlives DB_QUERY_TIMEOUT_MS (the client-side timeout)', () => {
+  it('answers 503 DATABASE_UNAVAILABLE, does not retry it, writes nothing, and serves the next request', async () => {
+    await startServer({ DB_QUERY_TIMEOUT_MS: '300', DB_STATEMENT_TIMEOUT_MS: '20000' });
+    const blocker = await lockSessionsTable(db.url);
+    try {
+      expectDatabaseUnavailable(
+        await graphql(app!.url, 'mutation { createInterviewSession(input: { title: "timed out", candidateName: "c" }) { id } }'),
+      );
+    } finally {
+      await blocker.end();
+    }
+    expect(await db.query(`select id from interview_session where title = 'timed out'`)).toEqual([]);
     expectOk(await graphql(app!.url, LIST));
   });
 });

@@ -5,7 +5,7 @@ import { AuthenticationFailure } from './errors';
  * group claims, ~5 KB); anything longer is refused before it is decoded. Node's own limit on all
  * headers together (16 KiB) turns away larger ones before they reach the server (HTTP 431).
  */
-export const MAX_TOKEN_LENGTH = 8_192;
+const MAX_TOKEN_LENGTH = 8_192;
 
 /**
  * The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is

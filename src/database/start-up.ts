@@ -37,12 +37,16 @@ export async function prepareDatabase(database: Database, options: StartUpOption
   await pool.checkBudget(options, logger);
 }
 
-/** How many migrations are pending (each one logged), 0 when that cannot be told. */
+/**
+ * How many migrations are pending (each one logged), 0 when that cannot be told. An error: this
+ * version of the server expects the schema they make (a table, a column), and requests that need
+ * it fail until they are applied.
+ */
 async function reportPendingMigrations(orm: MikroORM, logger: Logger): Promise<number> {
   try {
     const pending = await orm.migrator.getPendingMigrations();
     if (pending.length > 0) {
-      logger.warn(
+      logger.error(
         { pending: pending.map((migration) => migration.name) },
         `${pending.length} database migration(s) pending: run \`npm run migration:up\``,
       );

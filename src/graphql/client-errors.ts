@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
-import { isDatabaseUnavailable, isStatementTimeout } from '../database/database-problem';
+import { databaseProblemOf, isStatementTimeout } from '../database/database-problem';
 import { ExpensiveReadsBusyError, EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../database/pool/pool-sharing';
 import { isRejectedInput } from '../database/rejected-input';
 import { DomainError, InvalidInputError } from '../domain/domain-error';
@@ -9,7 +9,8 @@ import { DomainError, InvalidInputError } from '../domain/domain-error';
 /**
  * The one place that decides what a client sees of an error thrown while resolving: domain errors
  * keep their code, message and details; the database's failures become DATABASE_UNAVAILABLE
- * (HTTP 503), QUERY_TIMED_OUT, EXPENSIVE_READS_BUSY (HTTP 503) or BAD_USER_INPUT; a missing
+ * (HTTP 503), DATABASE_MISCONFIGURED (HTTP 503), QUERY_TIMED_OUT, EXPENSIVE_READS_BUSY (HTTP 503)
+ * or BAD_USER_INPUT; a missing
  * scope becomes FORBIDDEN; anything else is unexpected
  * and masked (see format-error.ts). And of a request refused for its credentials before
  * anything ran: UNAUTHENTICATED (HTTP 401), see refusedCredentialsOf.
@@ -21,6 +22,8 @@ export interface ClientError {
 }
 
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+/** The database answers but refuses this server (a password, privileges, missing tables): an operator must fix it. */
+export const DATABASE_MISCONFIGURED = 'DATABASE_MISCONFIGURED';
 /** PostgreSQL cancelled the statement at statement_timeout: the query asked too much. */
 export const QUERY_TIMED_OUT = 'QUERY_TIMED_OUT';
 /** Counts had their whole share of the pool for longer than they may wait. */
@@ -62,7 +65,14 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
   if (original instanceof ExpensiveReadsBusyError) {
     return { code: EXPENSIVE_READS_BUSY, message: 'Too many counts are running right now; retry later, or leave out totalCount' };
   }
-  if (isDatabaseUnavailable(original)) return { code: DATABASE_UNAVAILABLE, message: 'The database is unavailable right now; retry later' };
+  const problem = databaseProblemOf(original);
+  if (problem?.kind === 'misconfigured') {
+    return {
+      code: DATABASE_MISCONFIGURED,
+      message: 'The service cannot use its database: it is misconfigured, and retrying will not help until it is fixed',
+    };
+  }
+  if (problem) return { code: DATABASE_UNAVAILABLE, message: 'The database is unavailable right now; retry later' };
   // Input validation should catch these first; this keeps the rest a client error, not a 500.
   if (isRejectedInput(original)) return clientErrorOf(new InvalidInputError('The input breaks a rule of the stored data'));
   return undefined;
@@ -116,7 +126,7 @@ export function refusedCredentialsOf(failure: AuthenticationFailure): ClientErro
  * GraphQL response with field errors has:
  * - counts that found their share of the pool busy: 503 with a Retry-After long enough that an
  *   expensive read does not come straight back;
- * - an unavailable database: 503 with Retry-After;
+ * - an unavailable database: 503 with Retry-After; a misconfigured one: 503 without it;
  * - a token without a scope the operation needs, when nothing else in the operation succeeded:
  *   403 with RFC 6750's `insufficient_scope` challenge naming the scopes. When other fields did
  *   succeed, the response is the usual 200: it carries their data.
@@ -126,6 +136,8 @@ export function httpStatusFor(errors: readonly GraphQLFormattedError[], anything
   const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(EXPENSIVE_READS_BUSY)) return { status: 503, headers: { 'retry-after': String(EXPENSIVE_READS_RETRY_AFTER_SECONDS) } };
   if (codes.includes(DATABASE_UNAVAILABLE)) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  // Unavailable too, but waiting will not heal it: no Retry-After to invite a retry.
+  if (codes.includes(DATABASE_MISCONFIGURED)) return { status: 503, headers: {} };
   if (!anythingSucceeded && codes.every((code) => code === FORBIDDEN)) {
     const scopes = new Set(errors.map((error) => error.extensions?.scope).filter((scope) => typeof scope === 'string'));
     return { status: 403, headers: { 'www-authenticate': `Bearer error="insufficient_scope", scope="${[...scopes].join(' ')}"` } };

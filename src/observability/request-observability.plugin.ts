@@ -2,7 +2,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
-import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, FORBIDDEN, QUERY_TIMED_OUT } from '../graphql/client-errors';
+import {
+  clientErrorOf,
+  DATABASE_MISCONFIGURED,
+  DATABASE_UNAVAILABLE,
+  EXPENSIVE_READS_BUSY,
+  FORBIDDEN,
+  QUERY_TIMED_OUT,
+} from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
 import { RejectedRequestError } from '../graphql/rejected-request';
 import type { Logger } from './logger';
@@ -22,7 +29,7 @@ const LIMITS: Readonly<Record<string, string>> = {
 const MAX_OPERATION_LABELS = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** The operation label of a request refused before its document was read; no operation name can be it. */
-export const UNREAD_OPERATION = '(unread)';
+const UNREAD_OPERATION = '(unread)';
 
 /**
  * One log line and one metric sample per GraphQL request: operation, outcome, duration, and the
@@ -74,6 +81,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
             const code = clientErrorOf(error)?.code ?? error.extensions.code;
             const detail = { err: unwrapResolverError(error), requestId: contextValue.requestId, path: error.path };
             if (code === DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
+            else if (code === DATABASE_MISCONFIGURED) logger.error(detail, 'database misconfigured');
             else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR)
               logger.error(detail, 'unexpected error in a GraphQL request');
           }
@@ -127,6 +135,7 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   // In the order httpStatusFor ranks them: the outcome names the response's status.
   if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
   if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  if (codes.includes(DATABASE_MISCONFIGURED)) return 'database_misconfigured';
   if (codes.includes(FORBIDDEN)) return 'forbidden';
   return 'client_error';
 }

@@ -66,7 +66,13 @@ export class ConnectionPool {
     this.tarn.on('acquireSuccess', acquireDone(true));
     this.tarn.on('acquireFail', acquireDone(false));
     this.tarn.on('createSuccess', () => listener.created?.());
-    this.tarn.on('destroySuccess', (_eventId: number, resource: KnexResource) => listener.destroyed?.(destroyReason(resource)));
+    // Why, decided when tarn asks for the destroy: closing the connection then marks it as ended
+    // (knex's __knex__disposed), which would read as a lost connection by the time it is done.
+    const reasons = new WeakMap<KnexResource, DestroyReason>();
+    this.tarn.on('destroyRequest', (_eventId: number, resource: KnexResource) => reasons.set(resource, destroyReason(resource)));
+    this.tarn.on('destroySuccess', (_eventId: number, resource: KnexResource) =>
+      listener.destroyed?.(reasons.get(resource) ?? destroyReason(resource)),
+    );
   }
 
   /**
