@@ -1,7 +1,7 @@
 import { startHAProxy, type HAProxy } from './support/haproxy';
 import { ifSetUp } from './support/if-set-up';
 import { startLoad, type Load, type LoadRequest } from './support/load-generator';
-import { startFailure, startOnFreePort } from './support/ports';
+import { restartablePort, startFailure, startOnFreePort } from './support/ports';
 import { describeOutput, exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { migrateDatabase } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -71,7 +71,7 @@ const startInstanceProcess = (port: number) =>
     DB_POOL_MAX: '5',
   });
 
-/** Three instances on free ports behind HAProxy, every one of them UP. */
+/** Three instances on free ports behind HAProxy, every one of them UP; ports each can be restarted on (restartablePort). */
 async function startDeployment(): Promise<{ instances: Instance[]; proxy: HAProxy }> {
   const instances = await Promise.all(
     NAMES.map(async (name) => {
@@ -81,7 +81,7 @@ async function startDeployment(): Promise<{ instances: Instance[]; proxy: HAProx
         } catch (error) {
           throw startFailure(error, port, (error as Error).message);
         }
-      });
+      }, restartablePort);
       return { name, port: Number(new URL(server.url).port), server, servers: [server] };
     }),
   );

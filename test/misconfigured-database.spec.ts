@@ -125,15 +125,18 @@ describe('when the database refuses this server for a reason that will not heal 
 
   it('wrong password (28P01): names the password in DATABASE_URL; serves once the password matches', async () => {
     const db = await appDatabase();
-    await expectMisconfigured(
-      urlAs('app', 'a-wrong-one', db.name),
-      db,
-      /refused the password: check the password in DATABASE_URL/,
-      async () => {
-        await cluster.query(`alter role app password 'a-wrong-one'`);
-      },
-    );
-    await cluster.query(`alter role app password '${PASSWORD}'`);
+    try {
+      await expectMisconfigured(
+        urlAs('app', 'a-wrong-one', db.name),
+        db,
+        /refused the password: check the password in DATABASE_URL/,
+        async () => {
+          await cluster.query(`alter role app password 'a-wrong-one'`);
+        },
+      );
+    } finally {
+      await cluster.query(`alter role app password '${PASSWORD}'`);
+    }
   });
 
   it('unknown role (28000): names the user in DATABASE_URL; serves once the role exists', async () => {

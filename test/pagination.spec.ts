@@ -1,3 +1,4 @@
+import { expectOk } from './support/expectations';
 import { errorCodes, graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -90,11 +91,12 @@ describe('interviewSessions pagination', () => {
     const first = await list({ first: 4 });
 
     // Newer rows arrive between the two page requests.
-    await Promise.all(
+    const created = await Promise.all(
       Array.from({ length: 5 }, (_, n) =>
         graphql(app.url, `mutation { createInterviewSession(input: { title: "new ${n}", candidateName: "x" }) { id } }`),
       ),
     );
+    created.forEach(expectOk);
     const rest = await walkAllPages(4, undefined, first.pageInfo.endCursor);
 
     expect([...first.nodes.map((node: { id: string }) => node.id), ...rest]).toEqual(expected);

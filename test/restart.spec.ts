@@ -4,7 +4,7 @@ import { initDataDir, startPostgres, type PostgresServer } from './support/embed
 import { expectCleanExitOnSigterm, expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { health } from './support/health';
-import { freePort } from './support/ports';
+import { restartablePort } from './support/ports';
 import { stopPostgresOn } from './support/postmasters';
 import { killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { lockSessionsTable, releaseTableLocks } from './support/table-lock';
@@ -31,7 +31,8 @@ let db: TestDatabase;
 beforeAll(async () => {
   root = await makeTempFolder('restart-spec-');
   dataDir = join(root, 'data');
-  port = await freePort();
+  // It restarts on this port: one outgoing connections cannot take meanwhile.
+  port = await restartablePort();
   await initDataDir(dataDir);
   postgres = await startPostgres(dataDir, port);
   db = await createDatabaseOn(postgres.url.bind(postgres), 'interview_sessions_restart');

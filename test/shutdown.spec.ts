@@ -183,7 +183,7 @@ describe('when a request runs past SHUTDOWN_TIMEOUT_MS', () => {
     // The client sees its connection closed, not an answer.
     const { response, error } = await request;
     expect(response).toBeUndefined();
-    expect(error).toBeDefined();
+    expect(error).toMatchObject({ code: 'ECONNRESET' });
     // The query was cancelled, not just left behind with a closed socket: while the lock is still
     // held, nothing of the server waits for it.
     await waitFor(async () => (await serverBackends()).length === 0, 'the server sessions to be gone, the lock still held', 2_000);
@@ -233,8 +233,8 @@ describe('when the server receives SIGTERM with SHUTDOWN_DRAIN_DELAY_MS (the dra
     const draining = logged('draining: /health/ready answers 503');
     const closing = logged('shutting down: refusing new requests');
     expect(draining).toMatchObject({ signal: 'SIGTERM', drainDelayMs });
-    expect(closing).toBeDefined();
-    expect(logged('stopped')).toBeDefined();
+    expect(closing).toMatchObject({ signal: 'SIGTERM' });
+    expect(logged('stopped')).toMatchObject({ level: 30 });
     // Timestamps have millisecond precision; the timer never fires early.
     expect(Date.parse(closing!.time as string) - Date.parse(draining!.time as string)).toBeGreaterThanOrEqual(drainDelayMs - 1);
     console.info(
