@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config/config';
-import { environmentDescriptions, environmentSchema } from '../src/config/environment';
+import { ConfigError, loadConfig } from '../../src/config/config';
+import { environmentDescriptions, environmentSchema } from '../../src/config/environment';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '../..');
 const VARIABLES = Object.keys(environmentDescriptions);
 /** Defaults as documented, as text: a variable that is unset by default (or an empty list) has none. */
 const DEFAULTS: Record<string, string | undefined> = Object.fromEntries(

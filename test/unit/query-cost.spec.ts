@@ -1,8 +1,8 @@
 import { Kind, parse, validate, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { DocumentCost } from '../src/graphql/query-cost';
-import { queryLimitRules } from '../src/graphql/query-limits';
-import { buildApiSchema } from '../src/graphql/schema';
-import { resolvers } from '../src/modules';
+import { DocumentCost } from '../../src/graphql/query-cost';
+import { queryLimitRules } from '../../src/graphql/query-limits';
+import { buildApiSchema } from '../../src/graphql/schema';
+import { resolvers } from '../../src/modules';
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
