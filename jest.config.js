@@ -25,9 +25,10 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      // A guard against hangs, not a speed check: specs that start servers and PostgreSQL clusters
-      // take twice as long on a busy 2-core machine running other spec files alongside.
-      testTimeout: 60_000,
     },
   ],
+  // A guard against hangs, not a speed check: specs that start servers and PostgreSQL clusters
+  // take twice as long on a busy 2-core machine running other spec files alongside. Jest reads it
+  // from here only, not from a project.
+  testTimeout: 60_000,
 };
