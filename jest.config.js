@@ -1,5 +1,9 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects, one run: `npm test` runs both, `npm run test:unit` (jest --selectProjects unit)
+ * the first alone. Only the second starts a PostgreSQL (globalSetup), and only when one of its
+ * specs runs: a spec in test/unit/ needs no database and no other program.
+ */
+const shared = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', {}],
@@ -7,11 +11,24 @@ module.exports = {
     '/node_modules/jose/.+\\.js$': '<rootDir>/jest.esm-transform.js',
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  testMatch: ['<rootDir>/test/**/*.spec.ts'],
   setupFiles: ['reflect-metadata'],
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.spec.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
   // A guard against hangs, not a speed check: specs that start servers and PostgreSQL clusters
-  // take twice as long on a busy 2-core machine running other spec files alongside.
+  // take twice as long on a busy 2-core machine running other spec files alongside. Jest reads it
+  // from here only, not from a project.
   testTimeout: 60_000,
 };

@@ -26,7 +26,7 @@ export function createAuthenticator(config: AuthConfig, logger: Logger): Authent
           logger.info('authentication: none here (AUTH_MODE=none): the gateway in front must authenticate every request');
         else {
           logger.warn(
-            'authentication is off (AUTH_MODE unset): anyone who can reach this port can read and change every session; set AUTH_MODE=jwt (see README) before exposing it',
+            'authentication is off (AUTH_MODE unset): anyone who can reach this port can read and change every session; set AUTH_MODE=jwt (see docs/security.md) before exposing it',
           );
         }
       },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Every environment variable the server reads, with its default. This schema is the single
- * source of truth: README.md and .env.example list the same names (a test checks it).
+ * Every environment variable the server reads, with its default. This schema and its
+ * documentation below are the single source of truth: `npm run docs` writes
+ * docs/configuration.md and .env.example from them (src/config/configuration-docs.ts), and a test
+ * fails when those files are stale.
  */
 
 /** JWS algorithms a token may be signed with (RFC 7518); `none` is not one of them. */
@@ -201,70 +203,201 @@ function checkAuthentication(env: Environment, context: z.RefinementCtx): void {
   }
 }
 
-/** Documentation for README.md and .env.example, kept next to the schema it describes. */
-export const environmentDescriptions: Record<keyof Environment, string> = {
-  NODE_ENV: 'development, production or test; production hides error details',
-  HOST: 'interface the HTTP server listens on',
-  PORT: 'HTTP port (0 picks a free one)',
-  LOG_LEVEL: 'fatal, error, warn, info, debug, trace or silent',
-  GRAPHQL_INTROSPECTION: 'serve the schema through introspection',
-  GRAPHQL_EXECUTOR: 'jit (graphql-jit: each document compiled once) or graphql-js (the reference interpreter); the answers are the same',
-  GRAPHQL_MAX_DEPTH: 'deepest field nesting a document may have (introspection included)',
-  GRAPHQL_MAX_ALIASES: 'most aliases in one document',
-  GRAPHQL_MAX_COST:
-    'highest cost of a document: 1 per scalar field, 2 per object field, per item of a page, and GRAPHQL_COUNT_COST per count (see Fair use)',
-  GRAPHQL_COUNT_COST: 'what a field that counts rows (totalCount) adds to the cost of a document',
-  GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
-  HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
-  HTTP_REQUEST_TIMEOUT_MS:
-    'longest a client may take to send a whole request, headers and body; a slower one gets 408 REQUEST_TIMEOUT and its connection is closed',
-  HTTP_CONNECTION_TIMEOUT_MS:
-    'a connection silent this long in the middle of a request or response is closed (idle keep-alive connections: 72 s)',
-  HTTP_MAX_CONNECTIONS:
-    'most client connections open at once; past it, new connections are closed at once (counted in http_requests_refused_total)',
-  SHUTDOWN_DRAIN_DELAY_MS:
-    'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
-  SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',
-  IDEMPOTENCY_KEY_TTL_SECONDS: 'how long an Idempotency-Key and its response are kept; past it, the same key executes afresh',
-  IDEMPOTENCY_KEY_REQUIRED: 'true: a mutation without an Idempotency-Key header is refused (400 IDEMPOTENCY_KEY_REQUIRED)',
-  IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS: 'how often expired idempotency keys are deleted, in small batches, in the background',
-  AUTH_MODE:
-    'jwt (bearer tokens, verified here) or none (a gateway in front authenticates); unset = none with a warning, refused with NODE_ENV=production; any AUTH_JWT_* or AUTH_JWKS_URL set = jwt',
-  AUTH_JWT_SECRET: 'shared secret (at least 32 bytes, used as its UTF-8 bytes) that verifies HS256 tokens; set this or AUTH_JWKS_URL',
-  AUTH_JWKS_URL: "the issuer's public keys (JWKS, https); the key is picked by the token's kid; set this or AUTH_JWT_SECRET",
-  AUTH_JWT_ISSUER: "required with jwt: the tokens' iss must be exactly this",
-  AUTH_JWT_AUDIENCE: "required with jwt: the tokens' aud must contain one of these (comma-separated)",
-  AUTH_JWT_ALGORITHMS:
-    'comma-separated algorithms a token may use; unset = HS256 with AUTH_JWT_SECRET, RS256,ES256 with AUTH_JWKS_URL; none is never accepted',
-  AUTH_JWT_CLOCK_TOLERANCE_SECONDS: 'clock skew allowed when checking exp and nbf',
-  AUTH_JWKS_COOLDOWN_MS: 'least time between two JWKS fetches caused by tokens (unknown kid, key server down)',
-  AUTH_JWKS_MAX_AGE_MS: 'the JWKS is fetched again when it is older than this',
-  AUTH_TOKEN_CACHE_SIZE: 'most verified tokens remembered until they expire, so each is verified once (~1 KB each; 0 = none)',
-  DATABASE_URL: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
-  DATABASE_REPLICA_URLS: 'comma-separated streaming replicas that serve reads; unset = the primary serves everything',
-  DB_REPLICA_MAX_LAG_SECONDS: 'a replica further behind than this is skipped until it catches up',
-  DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
-  DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
-  EXPECTED_INSTANCES: 'how many instances share the database, for the connection budget check at start',
-  DATA_DIR:
-    'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
-  EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
-  EMBEDDED_PG_SYSTEM_DIR:
-    'as root: where the embedded PostgreSQL gets what the OS user postgres cannot reach inside the clone (a copy of its binaries, its data)',
-  DB_POOL_MIN: 'connections kept open even when idle',
-  DB_POOL_MAX: 'most connections the pool opens',
-  DB_POOL_MAX_LIFETIME_MS: 'a connection older than this is replaced (0 = never)',
-  DB_POOL_MAX_LIFETIME_JITTER_MS: 'random extra lifetime per connection, so instances do not reconnect in lock-step',
-  DB_POOL_IDLE_TIMEOUT_MS: 'connections above DB_POOL_MIN idle this long are closed',
-  DB_POOL_ACQUIRE_TIMEOUT_MS: 'longest wait for a pooled connection, including opening one',
-  DB_POOL_PRE_PING: 'check a connection with `select 1` before handing it out',
-  DB_POOL_PRE_PING_TIMEOUT_MS: 'a check that takes longer than this discards the connection',
-  DB_POOL_PRE_PING_BYPASS_MS: 'a connection checked out this recently is trusted without a check',
-  DB_CONNECT_TIMEOUT_MS: 'longest wait for a new connection to open',
-  DB_STATEMENT_TIMEOUT_MS: 'server-side statement_timeout (0 = none)',
-  DB_QUERY_TIMEOUT_MS: 'client-side limit for one query, catches silent sockets (0 = none)',
-  DB_MAX_CONNECTIONS_PER_REQUEST: 'most pooled connections one request holds at once; its other reads wait their turn',
-  DB_EXPENSIVE_READS_PERCENT:
-    'share of DB_POOL_MAX (at least one connection) that expensive reads (counts) may hold at once, across all requests',
-  DB_EXPENSIVE_READS_WAIT_MS: 'longest wait of an expensive read for that share; then EXPENSIVE_READS_BUSY',
+/**
+ * The sections of docs/configuration.md and .env.example, in their order, each with the page of
+ * docs/ that explains its settings.
+ */
+export const ENVIRONMENT_SECTIONS = {
+  server: { title: 'Server', explainedIn: 'operations.md#starting' },
+  http: { title: 'HTTP', explainedIn: 'security.md#hostile-input' },
+  graphql: { title: 'GraphQL and query limits', explainedIn: 'security.md#query-limits' },
+  authentication: { title: 'Authentication', explainedIn: 'security.md#authentication' },
+  shutdown: { title: 'Shutdown', explainedIn: 'deploying.md#draining' },
+  idempotency: { title: 'Retrying safely', explainedIn: 'retrying.md' },
+  database: { title: 'Database', explainedIn: 'operations.md#when-the-database-fails' },
+  pool: { title: 'Connection pool', explainedIn: 'operations.md#the-connection-pool' },
+  fairUse: { title: 'Fair use of the pool', explainedIn: 'security.md#fair-use' },
+  scaleOut: { title: 'Several instances, PgBouncer, replicas', explainedIn: 'deploying.md' },
+  embedded: { title: 'Embedded PostgreSQL', explainedIn: 'operations.md#the-embedded-postgresql' },
+} as const;
+
+export interface VariableDocumentation {
+  section: keyof typeof ENVIRONMENT_SECTIONS;
+  /** One line: what it sets, in the words of the docs. */
+  description: string;
+  /** For a variable unset by default: a value to start from in .env.example. */
+  example?: string;
+}
+
+/** What each variable means, kept next to the schema it describes. */
+export const environmentDocumentation: Record<keyof Environment, VariableDocumentation> = {
+  NODE_ENV: {
+    section: 'server',
+    description:
+      'development, production or test; production needs AUTH_MODE, drains before a stop, and leaves out the Sandbox page and "Did you mean" hints',
+  },
+  HOST: { section: 'server', description: 'interface the HTTP server listens on' },
+  PORT: { section: 'server', description: 'HTTP port (0 picks a free one)' },
+  LOG_LEVEL: { section: 'server', description: 'fatal, error, warn, info, debug, trace or silent' },
+  HTTP_BODY_LIMIT_BYTES: { section: 'http', description: 'largest request body accepted; a larger one gets 400 REQUEST_TOO_LARGE' },
+  HTTP_REQUEST_TIMEOUT_MS: {
+    section: 'http',
+    description:
+      'longest a client may take to send a whole request, headers and body; a slower one gets 408 REQUEST_TIMEOUT and its connection is closed',
+  },
+  HTTP_CONNECTION_TIMEOUT_MS: {
+    section: 'http',
+    description: 'a connection silent this long in the middle of a request or response is closed (idle keep-alive connections: 72 s)',
+  },
+  HTTP_MAX_CONNECTIONS: {
+    section: 'http',
+    description:
+      'most client connections open at once; past it, new connections are closed at once (counted in http_requests_refused_total)',
+  },
+  GRAPHQL_INTROSPECTION: { section: 'graphql', description: 'serve the schema through introspection' },
+  GRAPHQL_EXECUTOR: {
+    section: 'graphql',
+    description:
+      'jit (queries compiled once by graphql-jit; mutations always run on graphql-js) or graphql-js (the reference interpreter); the answers are the same',
+  },
+  GRAPHQL_MAX_DEPTH: { section: 'graphql', description: 'deepest field nesting a document may have (introspection included)' },
+  GRAPHQL_MAX_ALIASES: { section: 'graphql', description: 'most aliases in one document (__typename included)' },
+  GRAPHQL_MAX_COST: {
+    section: 'graphql',
+    description:
+      'highest cost of a document: 1 per scalar field, 2 per object field, the fields of a page once per item, and GRAPHQL_COUNT_COST per count',
+  },
+  GRAPHQL_COUNT_COST: { section: 'graphql', description: 'what a field that counts rows (totalCount) adds to the cost of a document' },
+  GRAPHQL_MAX_TOKENS: { section: 'graphql', description: 'most lexical tokens in one document; parsing stops beyond' },
+  AUTH_MODE: {
+    section: 'authentication',
+    description:
+      'jwt (bearer tokens, verified here) or none (a gateway in front authenticates); unset = none with a warning, refused with NODE_ENV=production; any AUTH_JWT_ setting or AUTH_JWKS_URL means jwt',
+    example: 'jwt',
+  },
+  AUTH_JWT_SECRET: {
+    section: 'authentication',
+    description: 'shared secret (at least 32 bytes, used as its UTF-8 bytes) that verifies HS256 tokens; set this or AUTH_JWKS_URL',
+  },
+  AUTH_JWKS_URL: {
+    section: 'authentication',
+    description:
+      "the issuer's public keys (JWKS; https, plain http only to localhost); the key is picked by the token's kid; set this or AUTH_JWT_SECRET",
+    example: 'https://issuer.example.com/.well-known/jwks.json',
+  },
+  AUTH_JWT_ISSUER: {
+    section: 'authentication',
+    description: "required with jwt: the tokens' iss must be exactly this",
+    example: 'https://issuer.example.com/',
+  },
+  AUTH_JWT_AUDIENCE: {
+    section: 'authentication',
+    description: "required with jwt: the tokens' aud must contain one of these (comma-separated)",
+    example: 'interview-sessions-api',
+  },
+  AUTH_JWT_ALGORITHMS: {
+    section: 'authentication',
+    description:
+      'comma-separated algorithms a token may use; unset = HS256 with AUTH_JWT_SECRET, RS256,ES256 with AUTH_JWKS_URL; none is never accepted',
+    example: 'RS256,ES256',
+  },
+  AUTH_JWT_CLOCK_TOLERANCE_SECONDS: {
+    section: 'authentication',
+    description: 'clock skew allowed when checking exp and nbf (at most 300)',
+  },
+  AUTH_JWKS_COOLDOWN_MS: {
+    section: 'authentication',
+    description: 'least time between two JWKS fetches caused by tokens (unknown kid, key server down)',
+  },
+  AUTH_JWKS_MAX_AGE_MS: { section: 'authentication', description: 'the JWKS is fetched again when it is older than this' },
+  AUTH_TOKEN_CACHE_SIZE: {
+    section: 'authentication',
+    description: 'most verified tokens remembered until they expire, so each is verified once (~1 KB each; 0 = none)',
+  },
+  SHUTDOWN_DRAIN_DELAY_MS: {
+    section: 'shutdown',
+    description:
+      'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
+  },
+  SHUTDOWN_TIMEOUT_MS: { section: 'shutdown', description: 'how long in-flight requests may run once the server stops accepting' },
+  IDEMPOTENCY_KEY_TTL_SECONDS: {
+    section: 'idempotency',
+    description: 'how long an Idempotency-Key and its response are kept; past it, the same key executes afresh',
+  },
+  IDEMPOTENCY_KEY_REQUIRED: {
+    section: 'idempotency',
+    description: 'true: a mutation without an Idempotency-Key header is refused (400 IDEMPOTENCY_KEY_REQUIRED)',
+  },
+  IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS: {
+    section: 'idempotency',
+    description: 'how often expired idempotency keys are deleted, in small batches that never hold the pool, in the background',
+  },
+  DATABASE_URL: {
+    section: 'database',
+    description: 'PostgreSQL to use; unset = start the embedded PostgreSQL',
+    example: 'postgresql://user:password@localhost:5432/interview_sessions',
+  },
+  DB_CONNECT_TIMEOUT_MS: { section: 'database', description: 'longest wait for a new connection to open' },
+  DB_STATEMENT_TIMEOUT_MS: {
+    section: 'database',
+    description: 'server-side statement_timeout (0 = none); a statement past it is QUERY_TIMED_OUT',
+  },
+  DB_QUERY_TIMEOUT_MS: { section: 'database', description: 'client-side limit for one query, catches silent sockets (0 = none)' },
+  DB_POOL_MIN: { section: 'pool', description: 'connections opened at start and kept open even when idle' },
+  DB_POOL_MAX: { section: 'pool', description: 'most connections the pool opens' },
+  DB_POOL_MAX_LIFETIME_MS: { section: 'pool', description: 'a connection older than this is replaced (0 = never)' },
+  DB_POOL_MAX_LIFETIME_JITTER_MS: {
+    section: 'pool',
+    description: 'random extra lifetime per connection, so instances do not reconnect in lock-step',
+  },
+  DB_POOL_IDLE_TIMEOUT_MS: { section: 'pool', description: 'connections above DB_POOL_MIN idle this long are closed' },
+  DB_POOL_ACQUIRE_TIMEOUT_MS: {
+    section: 'pool',
+    description: 'longest wait for a pooled connection, including opening one; then DATABASE_UNAVAILABLE',
+  },
+  DB_POOL_PRE_PING: { section: 'pool', description: 'check a connection with `select 1` before handing it out' },
+  DB_POOL_PRE_PING_TIMEOUT_MS: { section: 'pool', description: 'a check that takes longer than this discards the connection' },
+  DB_POOL_PRE_PING_BYPASS_MS: { section: 'pool', description: 'a connection checked out this recently is trusted without a check' },
+  DB_MAX_CONNECTIONS_PER_REQUEST: {
+    section: 'fairUse',
+    description: 'most pooled connections one request holds at once; its other reads wait their turn',
+  },
+  DB_EXPENSIVE_READS_PERCENT: {
+    section: 'fairUse',
+    description: 'share of DB_POOL_MAX (at least one connection) that expensive reads (counts) may hold at once, across all requests',
+  },
+  DB_EXPENSIVE_READS_WAIT_MS: {
+    section: 'fairUse',
+    description: 'longest wait of an expensive read for that share; then EXPENSIVE_READS_BUSY',
+  },
+  DATABASE_REPLICA_URLS: {
+    section: 'scaleOut',
+    description: 'comma-separated streaming replicas that serve reads; unset = the primary serves everything',
+    example: 'postgresql://user:password@replica-1:5432/interview_sessions,postgresql://user:password@replica-2:5432/interview_sessions',
+  },
+  DB_REPLICA_MAX_LAG_SECONDS: { section: 'scaleOut', description: 'a replica further behind than this is skipped until it catches up' },
+  DB_REPLICA_CHECK_INTERVAL_MS: { section: 'scaleOut', description: 'how often each replica is checked (reachable, replay lag)' },
+  DB_TRANSACTION_POOLING: {
+    section: 'scaleOut',
+    description:
+      'behind PgBouncer in transaction mode: send no session settings and no named prepared statements (set statement_timeout on the role)',
+  },
+  EXPECTED_INSTANCES: {
+    section: 'scaleOut',
+    description: 'how many instances share the database, for the connection budget check at start',
+  },
+  DATA_DIR: {
+    section: 'embedded',
+    description:
+      'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
+  },
+  EMBEDDED_PG_PORT: {
+    section: 'embedded',
+    description: 'port of the embedded PostgreSQL, on 127.0.0.1; the migration commands find a running npm start there',
+  },
+  EMBEDDED_PG_SYSTEM_DIR: {
+    section: 'embedded',
+    description:
+      'as root: where the embedded PostgreSQL gets what the OS user postgres cannot reach inside the clone (a copy of its binaries, its data)',
+  },
 };

@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { environmentDescriptions } from '../../src/config/environment';
+import { environmentDocumentation } from '../../src/config/environment';
 import { killAtExit } from './exit-cleanup';
 import type { ExitStatus } from './owned-processes';
 
@@ -46,7 +46,7 @@ const running = new Set<ChildProcess>();
 
 /** The environment the server reads, without any of its variables inherited from this process. */
 function cleanEnvironment(): NodeJS.ProcessEnv {
-  const serverVariables = new Set(Object.keys(environmentDescriptions));
+  const serverVariables = new Set(Object.keys(environmentDocumentation));
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.has(name)));
 }
 

@@ -1,4 +1,4 @@
-import { DateTimeISO, formatIso } from '../src/graphql/date-time-iso';
+import { DateTimeISO, formatIso } from '../../src/graphql/date-time-iso';
 
 /** The API's dates are written by formatIso (graphql/date-time-iso.ts): exactly as toISOString writes them. */
 

@@ -1,13 +1,13 @@
 import type { JWTVerifyGetKey } from 'jose';
-import { bearerToken } from '../src/auth/bearer-token';
-import { AuthenticationFailure } from '../src/auth/errors';
-import { JwksKeySource } from '../src/auth/jwks-key-source';
-import { JwtVerifier } from '../src/auth/jwt-verifier';
-import { scopesOf } from '../src/auth/scopes';
-import { TokenCache } from '../src/auth/token-cache';
-import { createLogger } from '../src/observability/logger';
-import { newIssuerKey, startJwksServer, type IssuerKey, type JwksServer } from './support/jwks-server';
-import { AUDIENCE, ISSUER, newSecret, secretKey, signToken } from './support/tokens';
+import { bearerToken } from '../../src/auth/bearer-token';
+import { AuthenticationFailure } from '../../src/auth/errors';
+import { JwksKeySource } from '../../src/auth/jwks-key-source';
+import { JwtVerifier } from '../../src/auth/jwt-verifier';
+import { scopesOf } from '../../src/auth/scopes';
+import { TokenCache } from '../../src/auth/token-cache';
+import { createLogger } from '../../src/observability/logger';
+import { newIssuerKey, startJwksServer, type IssuerKey, type JwksServer } from '../support/jwks-server';
+import { AUDIENCE, ISSUER, newSecret, secretKey, signToken } from '../support/tokens';
 
 /**
  * The parts of authentication whose behaviour depends on time, driven by a fake clock: the cache

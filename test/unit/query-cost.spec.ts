@@ -1,8 +1,8 @@
 import { Kind, parse, validate, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { DocumentCost } from '../src/graphql/query-cost';
-import { queryLimitRules } from '../src/graphql/query-limits';
-import { buildApiSchema } from '../src/graphql/schema';
-import { resolvers } from '../src/modules';
+import { DocumentCost } from '../../src/graphql/query-cost';
+import { queryLimitRules } from '../../src/graphql/query-limits';
+import { buildApiSchema } from '../../src/graphql/schema';
+import { resolvers } from '../../src/modules';
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ function costOf(document: string, countCost = 900): number {
   return cost;
 }
 
-/** The codes the limit rules give a document, with the README's default limits. */
+/** The codes the limit rules give a document, with the default limits (docs/security.md, Query limits). */
 function limitCodes(document: string, maxDepth = 25): unknown[] {
   const rules = queryLimitRules({ maxDepth, maxAliases: 30, maxCost: 5_000, countCost: 900, maxTokens: 10_000 });
   return validate(schema, parse(document), rules).map((error) => error.extensions.code);
@@ -39,7 +39,7 @@ function fanOut(levels: number): string {
 }
 
 describe('the cost of a document', () => {
-  // The README's rule: 1 per scalar, 2 per object field, list fields once per item of the page.
+  // The rule of docs/security.md: 1 per scalar, 2 per object field, list fields once per item of the page.
   it('prices a page by its literal size: 2 for the connection, and (2 + 1 + 1) per session', () => {
     expect(costOf(`{ ${page('(first: 5)')} }`)).toBe(2 + 5 * 4);
     expect(costOf(`{ ${page('(first: 50)')} }`)).toBe(2 + 50 * 4);

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 import { SCHEMA_FILE } from '../src/graphql/emit-schema';
-import { buildApiSchema, printApiSchema } from '../src/graphql/schema';
-import { resolvers } from '../src/modules';
+import { printApiSchema } from '../src/graphql/schema';
 import { graphql } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const committedSchema = () => readFileSync(SCHEMA_FILE, 'utf8');
-
-describe('schema.graphql', () => {
-  it('is what the type-graphql classes generate (run `npm run schema` when this fails)', async () => {
-    expect(committedSchema()).toBe(printApiSchema(await buildApiSchema(resolvers)));
-  });
-});
 
 describe('introspection', () => {
   let app: TestApp | undefined;
