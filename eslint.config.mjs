@@ -4,9 +4,21 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.cjs';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'bench/results/', 'src/migrations/', '*.config.js', '*.config.mjs', 'jest.esm-transform.js'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      'bench/results/',
+      'src/migrations/',
+      '*.config.js',
+      '*.config.mjs',
+      'eslint.layers.cjs',
+      'jest.esm-transform.js',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,
@@ -41,5 +53,7 @@ export default defineConfig(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The layers of src/: an import pointing the wrong way fails the lint.
+  ...layers.layerRules('src', import.meta.dirname),
   prettier,
 );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
+import { registerDatabaseMetrics } from './database/database-metrics';
 import { prepareDatabase } from './database/start-up';
 import { createApolloServer } from './graphql/apollo-server';
 import { contextFunction } from './graphql/context';
@@ -31,9 +32,6 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** What /health/ready answers once the drain has begun: the database is not even asked. */
-const SHUTTING_DOWN = { ready: false, report: { status: 'unavailable', reason: 'shutting down' } };
-
 /**
  * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
  * HTTP server, listening.
@@ -42,7 +40,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const database = await openDatabase(config.database, entities, logger);
   try {
     // Metrics first, so that they count the first connections too.
-    const metrics = createMetrics(database);
+    const metrics = createMetrics();
+    registerDatabaseMetrics(metrics.registry, database);
     const { pool, expectedInstances } = config.database;
     await prepareDatabase(database, { poolMin: pool.min, poolMax: pool.max, expectedInstances }, logger);
 
@@ -59,7 +58,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       metrics,
       apollo,
       context: contextFunction(() => database.forRequest(), authenticator, new IdempotencyKeys(ttlSeconds, logger)),
-      readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
+      instanceState: async () => (draining ? { draining } : { draining, database: await database.health(), replicas: database.replicas }),
       draining: () => draining,
     });
     await listen(http, config.http);

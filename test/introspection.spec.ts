@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
-import { SCHEMA_FILE } from '../src/graphql/emit-schema';
+import { SCHEMA_FILE } from '../src/emit-schema';
 import { printApiSchema } from '../src/graphql/schema';
 import { graphql } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';

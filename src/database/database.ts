@@ -1,7 +1,7 @@
 import { MikroORM, type EntityClass } from '@mikro-orm/postgresql';
 import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
-import { checkDatabase } from './database-health';
+import { checkDatabase, type DatabaseHealth } from './database-health';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from './embedded/embedded-postgres';
 import { createOrmOptions } from './orm-options';
 import { ConnectionPool } from './pool/connection-pool';
@@ -9,16 +9,6 @@ import { PoolSharing } from './pool/pool-sharing';
 import { ReplicaAwarePostgreSqlDriver, type ReplicaState } from './replicas/replica-aware-driver';
 import { RequestDatabase } from './request-database';
 import { startReplicaMonitor } from './replicas/replica-monitor';
-
-export interface Readiness {
-  ready: boolean;
-  /** What /health/ready answers: the database's state and reason, and each replica's. */
-  report: {
-    status: 'ok' | 'unavailable';
-    database: { status: 'ok' | 'unavailable'; reason?: string; latencyMs: number };
-    replicas?: readonly ReplicaState[];
-  };
-}
 
 export interface Database {
   orm: MikroORM;
@@ -31,8 +21,8 @@ export interface Database {
   replicas: readonly ReplicaState[];
   /** True when this process started the embedded PostgreSQL (no DATABASE_URL). */
   embedded: boolean;
-  /** Can this instance serve? A replica that is down does not make it unready: reads then go to the primary. */
-  readiness(): Promise<Readiness>;
+  /** Can the database serve this instance's requests right now (database-health.ts)? */
+  health(): Promise<DatabaseHealth>;
   /** Stops the replica checks, closes the pools, then stops the embedded PostgreSQL if this process started it. */
   close(): Promise<void>;
 }
@@ -58,15 +48,7 @@ export async function openDatabase(config: DatabaseConfig, entities: readonly En
       forRequest: () => new RequestDatabase(orm, sharing),
       replicas: replicaStates,
       embedded: embedded !== undefined,
-      readiness: async () => {
-        const health = await checkDatabase(orm);
-        const database =
-          health.status === 'ok'
-            ? { status: health.status, latencyMs: health.latencyMs }
-            : { status: health.status, reason: health.reason, latencyMs: health.latencyMs };
-        const report = { status: health.status, database, ...(replicaStates.length > 0 && { replicas: replicaStates }) };
-        return { ready: health.status === 'ok', report };
-      },
+      health: () => checkDatabase(orm),
       close: async () => {
         await replicaMonitor.stop();
         await orm.close(true);

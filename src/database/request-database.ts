@@ -37,7 +37,7 @@ export class RequestDatabase {
    */
   readRows<Row extends object>(sql: string, params: readonly unknown[], { expensive = false }: ReadOptions = {}): Promise<Row[]> {
     const read = () => readRows<Row>(this.forked ?? this.orm.em, sql, params);
-    const connections = (this.connections ??= this.sharing.forRequest());
+    const connections = (this.connections ??= this.sharing.newRequestLimit());
     return connections.run(expensive ? () => this.sharing.runExpensive(read) : read);
   }
 }

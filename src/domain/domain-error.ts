@@ -1,3 +1,5 @@
+import { ErrorCode } from '../error-codes';
+
 /**
  * A broken rule of the data, in the domain's own words: what was asked cannot be done, and the
  * client can tell why. It knows nothing of GraphQL or HTTP; graphql/client-errors.ts decides how
@@ -5,7 +7,7 @@
  */
 export abstract class DomainError extends Error {
   /** Stable and machine-readable: clients branch on it (GraphQL: `extensions.code`). */
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
 
   /** Facts a client may act on, shown beside the code (e.g. the argument that was wrong). */
   readonly details: Readonly<Record<string, unknown>>;
@@ -19,7 +21,7 @@ export abstract class DomainError extends Error {
 
 /** Input a client can fix: a malformed id, a value out of range, a cursor this API did not issue. */
 export class InvalidInputError extends DomainError {
-  readonly code = 'BAD_USER_INPUT';
+  readonly code = ErrorCode.BAD_USER_INPUT;
 
   /** `argument` names the argument (or input field) at fault; `cause` stays on the server, for the logs. */
   constructor(message: string, argument?: string, options?: ErrorOptions) {
@@ -29,7 +31,7 @@ export class InvalidInputError extends DomainError {
 
 /** The thing to change does not exist. */
 export class NotFoundError extends DomainError {
-  readonly code = 'NOT_FOUND';
+  readonly code = ErrorCode.NOT_FOUND;
 
   constructor(what: string, id: string) {
     super(`${what} ${id} does not exist`);
@@ -41,7 +43,7 @@ export class NotFoundError extends DomainError {
  * gone). `currentVersion` lets it read again and decide; null when there is nothing left.
  */
 export class VersionConflictError extends DomainError {
-  readonly code = 'VERSION_CONFLICT';
+  readonly code = ErrorCode.VERSION_CONFLICT;
 
   constructor(what: string, expectedVersion: number, currentVersion: number | null) {
     super(

@@ -6,13 +6,13 @@ import { idempotencyPlugin } from '../idempotency/idempotency.plugin';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { requestObservabilityPlugin } from '../observability/request-observability.plugin';
 import type { Context } from './context';
 import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
 import { jitGateway } from './jit-executor';
 import { KnownOperationTypesRule } from './known-operation-types';
 import { mutationResultScopePlugin } from './mutation-result-scope.plugin';
+import { requestObservabilityPlugin } from './request-observability.plugin';
 import { variableShapesPlugin } from './variable-shapes.plugin';
 import { parseOptions, queryLimitRules } from './query-limits';
 

@@ -5,6 +5,7 @@ import { databaseProblemOf, isStatementTimeout } from '../database/database-prob
 import { ExpensiveReadsBusyError, EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../database/pool/pool-sharing';
 import { isRejectedInput } from '../database/rejected-input';
 import { DomainError, InvalidInputError } from '../domain/domain-error';
+import { ErrorCode } from '../error-codes';
 
 /**
  * The one place that decides what a client sees of an error thrown while resolving: domain errors
@@ -16,25 +17,23 @@ import { DomainError, InvalidInputError } from '../domain/domain-error';
  * anything ran: UNAUTHENTICATED (HTTP 401), see refusedCredentialsOf.
  */
 export interface ClientError {
-  code: string;
+  code: ErrorCode;
   message: string;
   details?: Readonly<Record<string, unknown>>;
 }
 
-export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
-/** The database answers but refuses this server (a password, privileges, missing tables): an operator must fix it. */
-export const DATABASE_MISCONFIGURED = 'DATABASE_MISCONFIGURED';
-/** PostgreSQL cancelled the statement at statement_timeout: the query asked too much. */
-export const QUERY_TIMED_OUT = 'QUERY_TIMED_OUT';
-/** Counts had their whole share of the pool for longer than they may wait. */
-export const EXPENSIVE_READS_BUSY = 'EXPENSIVE_READS_BUSY';
+const {
+  DATABASE_UNAVAILABLE,
+  DATABASE_MISCONFIGURED,
+  QUERY_TIMED_OUT,
+  EXPENSIVE_READS_BUSY,
+  UNAUTHENTICATED,
+  FORBIDDEN,
+  AUTHENTICATION_UNAVAILABLE,
+} = ErrorCode;
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
 export const DATABASE_RETRY_AFTER_SECONDS = 1;
-
-export const UNAUTHENTICATED = 'UNAUTHENTICATED';
-export const FORBIDDEN = 'FORBIDDEN';
-export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
 
 /** Seconds a client should wait before retrying while tokens cannot be verified (the key server is down). */
 export const AUTHENTICATION_RETRY_AFTER_SECONDS = 5;

@@ -46,7 +46,7 @@ class RequestContext implements Context {
     idempotencyKey: string | undefined,
     keys: IdempotencyKeys,
   ) {
-    this.idempotency = keys.forRequest(idempotencyKey, principal, () => db.em);
+    this.idempotency = keys.keyedRequest(idempotencyKey, principal, () => db.em);
   }
 
   get em(): EntityManager {

@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { GraphQLError, Kind, OperationTypeNode, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { Scope } from '../auth/scopes';
-import { FORBIDDEN } from './client-errors';
+import { ErrorCode } from '../error-codes';
 import type { Context } from './context';
 
 /**
@@ -58,7 +58,7 @@ function selectsBeyondReceipt(operation: OperationDefinitionNode, document: Docu
 function insufficientScope(scope: Scope): GraphQLError {
   return new GraphQLError(`A mutation's result beyond id and version needs the scope ${scope}, which the token does not grant`, {
     extensions: {
-      code: FORBIDDEN,
+      code: ErrorCode.FORBIDDEN,
       scope,
       http: { status: 403, headers: new HeaderMap([['www-authenticate', `Bearer error="insufficient_scope", scope="${scope}"`]]) },
     },

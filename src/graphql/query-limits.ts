@@ -2,15 +2,8 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/config';
+import { ErrorCode } from '../error-codes';
 import { DocumentCost } from './query-cost';
-
-/** The codes a rejected document gets; clients can tell which limit they hit. */
-export const LimitCode = {
-  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
-  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
-  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
-  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
-} as const;
 
 /**
  * Validation rules that reject abusive documents before execution, with HTTP 400: depth and
@@ -46,14 +39,14 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
       refuse(
         context,
         `Query cost exceeds the limit of ${limits.maxCost}: at least ${cost.atLeast} (each totalCount costs ${limits.countCost})`,
-        LimitCode.QUERY_TOO_COMPLEX,
+        ErrorCode.QUERY_TOO_COMPLEX,
       );
     },
   });
   return [
-    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, ...rejectWith(LimitCode.QUERY_TOO_DEEP) }),
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, ...rejectWith(ErrorCode.QUERY_TOO_DEEP) }),
     // No allow-list: 2,000 aliases of __typename are 2,000 aliases (GraphQL Armor exempts __typename by default).
-    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...rejectWith(LimitCode.TOO_MANY_ALIASES) }),
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...rejectWith(ErrorCode.TOO_MANY_ALIASES) }),
     costRule,
   ];
 }

@@ -1,4 +1,3 @@
-import { ApolloServerErrorCode } from '@apollo/server/errors';
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import {
   GraphQLError,
@@ -10,6 +9,7 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { ErrorCode } from '../error-codes';
 
 /**
  * Refuses a list given for an input object in a variable, as the GraphQL spec asks ("if the value
@@ -28,7 +28,7 @@ export function variableShapesPlugin(): ApolloServerPlugin {
       for (const { name, type } of checked) {
         if (!listWhereObjectBelongs(type, request.variables[name])) continue;
         throw new GraphQLError(`Variable "$${name}" got a list where an object is expected`, {
-          extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+          extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 } },
         });
       }
     },

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode } from '../error-codes';
+import { clientErrorOf, httpStatusFor } from '../graphql/client-errors';
 import type { Context, RequestHead } from '../graphql/context';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UnusableIdempotencyKey } from '../idempotency/idempotency-key-header';
 import { sendError } from './error-handlers';
@@ -30,7 +32,7 @@ export function registerGraphQLRoute(
         // Mutations come by POST only: a GET's key could never be used.
         idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
       } catch (error) {
-        if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, 'BAD_REQUEST', error.message);
+        if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, ErrorCode.BAD_REQUEST, error.message);
         throw error;
       }
       const head = { id: request.id, authorization: authorizationOf(request.raw), idempotencyKey };
@@ -47,7 +49,8 @@ export function registerGraphQLRoute(
       }
       // A claimed key's transaction ends here: committed with the answer, or rolled back.
       const idempotency = contextValue?.idempotency;
-      return send(reply, idempotency ? await idempotency.finish(response) : response);
+      if (!idempotency) return send(reply, response);
+      return send(reply, await idempotency.finish(response).catch(failureResponse));
     },
   });
 }
@@ -66,6 +69,19 @@ function queryStringOf(url: string): string {
   if (start === -1) return '';
   const fragment = url.indexOf('#', start);
   return fragment === -1 ? url.slice(start) : url.slice(start, fragment);
+}
+
+/**
+ * The answer when a keyed request's writes could not be committed: what a client sees of that
+ * failure (503 when the database went away), never the answer that was not kept.
+ */
+function failureResponse(error: unknown): HTTPGraphQLResponse {
+  const client = clientErrorOf(error);
+  if (!client) throw error;
+  const formatted = { message: client.message, extensions: { code: client.code } };
+  const http = httpStatusFor([formatted], false) ?? { status: 500, headers: {} };
+  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8'], ...Object.entries(http.headers)]);
+  return { status: http.status, headers, body: { kind: 'complete', string: `${JSON.stringify({ errors: [formatted] })}\n` } };
 }
 
 function send(reply: FastifyReply, { status, headers, body }: HTTPGraphQLResponse) {

@@ -14,8 +14,7 @@ import {
   registerErrorHandlers,
 } from './error-handlers';
 import { GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
-import type { ReadinessCheck } from './health-routes';
-import { registerHealthRoutes } from './health-routes';
+import { registerHealthRoutes, type InstanceState } from './health-routes';
 import { registerJsonBodyParser } from './json-body';
 import { hostProblem } from './request-head';
 
@@ -27,7 +26,8 @@ export interface HttpServerOptions {
   apollo: ApolloServer<Context>;
   /** Authenticates the request and makes its context (graphql/context.ts). */
   context: (request: RequestHead) => Promise<Context>;
-  readiness: ReadinessCheck;
+  /** What /health/ready reports on. */
+  instanceState: () => Promise<InstanceState>;
   /** True once the drain before a stop has begun (see App.drain). */
   draining: () => boolean;
 }
@@ -51,7 +51,7 @@ export async function createHttpServer({
   metrics,
   apollo,
   context,
-  readiness,
+  instanceState,
   draining,
 }: HttpServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger, so that the instance is the plain FastifyInstance everyone expects.
@@ -108,7 +108,7 @@ export async function createHttpServer({
   app.addHook('onClose', () => apollo.stop());
 
   registerErrorHandlers(app);
-  registerHealthRoutes(app, readiness);
+  registerHealthRoutes(app, instanceState);
   app.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);

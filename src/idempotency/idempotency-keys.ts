@@ -16,7 +16,7 @@ export class IdempotencyKeys {
    * token's subject; one anonymous principal without authentication): two clients using the same
    * key never see each other's answers.
    */
-  forRequest(key: string | undefined, principal: Principal, em: () => EntityManager): IdempotentRequest | undefined {
+  keyedRequest(key: string | undefined, principal: Principal, em: () => EntityManager): IdempotentRequest | undefined {
     if (key === undefined) return undefined;
     const owner = createHash('sha256')
       .update(principal.subject === undefined ? 'anonymous' : `sub:${principal.subject}`)

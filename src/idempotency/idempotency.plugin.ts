@@ -1,7 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { OperationTypeNode } from 'graphql';
-import type { Context } from '../graphql/context';
 import { keyInUse, keyRequired, keyReused } from './idempotency-errors';
+import type { IdempotentRequest } from './idempotent-request';
 
 /**
  * Mutations sent with an Idempotency-Key (idempotent-request.ts), at the points of Apollo's
@@ -9,8 +9,17 @@ import { keyInUse, keyRequired, keyReused } from './idempotency-errors';
  * request refused before, by validation, a limit or its credentials, never claims), the stored
  * answer instead of an execution, and the outcome. A query's key is ignored: reading twice is safe.
  */
-export function idempotencyPlugin({ keyRequiredForMutations }: { keyRequiredForMutations: boolean }): ApolloServerPlugin<Context> {
-  const listener: GraphQLRequestListener<Context> = {
+/** What the plugin needs of a request's context (graphql/context.ts has it). */
+interface IdempotencyContext {
+  readonly idempotency: IdempotentRequest | undefined;
+}
+
+export function idempotencyPlugin({
+  keyRequiredForMutations,
+}: {
+  keyRequiredForMutations: boolean;
+}): ApolloServerPlugin<IdempotencyContext> {
+  const listener: GraphQLRequestListener<IdempotencyContext> = {
     async didResolveOperation({ operation, source, request, contextValue }) {
       if (operation?.operation !== OperationTypeNode.MUTATION) return;
       const { idempotency } = contextValue;

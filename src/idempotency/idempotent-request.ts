@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { clientErrorOf, httpStatusFor } from '../graphql/client-errors';
+import { ErrorCode } from '../error-codes';
 import type { Logger } from '../observability/logger';
 import { claimKey, storeResponse, type Claim, type StoredResponse } from './idempotency-store';
 
@@ -9,7 +9,7 @@ import { claimKey, storeResponse, type Claim, type StoredResponse } from './idem
 export type ClaimOutcome = 'claimed' | 'in_use' | 'reused' | 'replay';
 
 /** Error codes of a failure that may heal by itself: such an answer is not stored, so that a retry runs again. */
-const TRANSIENT_CODES = new Set(['DATABASE_UNAVAILABLE', 'QUERY_TIMED_OUT', 'EXPENSIVE_READS_BUSY']);
+const TRANSIENT_CODES = new Set<unknown>([ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.QUERY_TIMED_OUT, ErrorCode.EXPENSIVE_READS_BUSY]);
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 
@@ -63,10 +63,13 @@ export class IdempotentRequest {
 
   /** The error codes of the answer: a transient failure is not stored. */
   answered(codes: readonly unknown[]): void {
-    this.transient = codes.some((code) => typeof code === 'string' && TRANSIENT_CODES.has(code));
+    this.transient = codes.some((code) => TRANSIENT_CODES.has(code));
   }
 
-  /** Stores and commits, or rolls back; returns what to send. Always ends the transaction the claim began. */
+  /**
+   * Stores and commits, or rolls back; returns what to send. Always ends the transaction the claim
+   * began. Throws what made storing or committing fail, once it has rolled back.
+   */
   async finish(response: HTTPGraphQLResponse): Promise<HTTPGraphQLResponse> {
     if (!this.claiming) return response;
     const em = this.em();
@@ -85,9 +88,9 @@ export class IdempotentRequest {
         return response;
       } catch (error) {
         // Neither the writes nor the answer are kept (or, if COMMIT itself was cut, both are, and a
-        // retry gets the answer): the client must not be told that they were.
+        // retry gets the answer): the caller must not tell the client that they were.
         await this.rollback(em);
-        return failureResponse(error);
+        throw error;
       }
     }
     await this.rollback(em);
@@ -105,16 +108,6 @@ export class IdempotentRequest {
     if (!em.isInTransaction()) return;
     await em.rollback().catch((error: unknown) => this.logger.warn({ err: error }, 'could not roll back an idempotent request'));
   }
-}
-
-/** The answer when the writes could not be committed: what a client sees of that failure (503 when the database went away). */
-function failureResponse(error: unknown): HTTPGraphQLResponse {
-  const client = clientErrorOf(error);
-  if (!client) throw error;
-  const formatted = { message: client.message, extensions: { code: client.code } };
-  const http = httpStatusFor([formatted], false) ?? { status: 500, headers: {} };
-  const headers = new HeaderMap([['content-type', 'application/json; charset=utf-8'], ...Object.entries(http.headers)]);
-  return { status: http.status, headers, body: { kind: 'complete', string: `${JSON.stringify({ errors: [formatted] })}\n` } };
 }
 
 function replayOf({ status, headers, body }: StoredResponse): HTTPGraphQLResponse {

@@ -1,8 +1,9 @@
 import { DomainError, InvalidInputError } from '../domain/domain-error';
+import { ErrorCode } from '../error-codes';
 
 /** e.g. completing a session that never started; `status` is where the session is now. */
 export class InvalidStatusTransitionError extends DomainError {
-  readonly code = 'INVALID_STATUS_TRANSITION';
+  readonly code = ErrorCode.INVALID_STATUS_TRANSITION;
 
   constructor(status: string, action: string) {
     super(`A session that is ${status} cannot be ${action}`, { status });

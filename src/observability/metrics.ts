@@ -1,7 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ConnectionPool } from '../database/pool/connection-pool';
-import type { PoolSharing } from '../database/pool/pool-sharing';
-import type { ReplicaState } from '../database/replicas/replica-aware-driver';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Why the HTTP layer refused a connection or a request before any route saw it. */
 export type HttpRefusal =
@@ -37,23 +34,14 @@ export interface Metrics {
   observeHttpRefusal(reason: HttpRefusal): void;
 }
 
-export interface MetricSources {
-  pool: ConnectionPool;
-  sharing: PoolSharing;
-  replicas: readonly ReplicaState[];
-}
-
 /**
  * Prometheus metrics, in a registry of this app's own (several apps can share a process in tests):
- * the pool's numbers read at scrape time and its events counted, the replicas' state, the GraphQL
- * requests, and Node's process metrics.
+ * the GraphQL requests, the HTTP layer's refusals, and Node's process metrics. The database
+ * registers its own in the same registry (database/database-metrics.ts).
  */
-export function createMetrics({ pool, sharing, replicas }: MetricSources): Metrics {
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registerPoolMetrics(registry, pool);
-  registerSharingMetrics(registry, sharing);
-  registerReplicaMetrics(registry, replicas);
   const authRejections = new Counter({
     name: 'graphql_auth_rejections_total',
     help: 'Requests refused for their credentials (HTTP 401, 503), and responses with a field refused for a missing scope, by reason',
@@ -87,97 +75,6 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
     observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
   };
-}
-
-function registerPoolMetrics(registry: Registry, pool: ConnectionPool): void {
-  const registers = [registry];
-  new Gauge({
-    name: 'db_pool_connections',
-    help: 'Pool connections by state',
-    labelNames: ['state'],
-    registers,
-    collect() {
-      const { used, free } = pool.stats();
-      this.set({ state: 'used' }, used);
-      this.set({ state: 'free' }, free);
-    },
-  });
-  new Gauge({ name: 'db_pool_max_connections', help: 'Most connections the pool opens', registers }).set(pool.max);
-  new Gauge({
-    name: 'db_pool_pending_acquires',
-    help: 'Requests waiting for a connection',
-    registers,
-    collect() {
-      this.set(pool.stats().pendingAcquires);
-    },
-  });
-  new Gauge({
-    name: 'db_pool_pending_creates',
-    help: 'Connections being opened',
-    registers,
-    collect() {
-      this.set(pool.stats().pendingCreates);
-    },
-  });
-  const acquireWait = new Histogram({
-    name: 'db_pool_acquire_duration_seconds',
-    help: 'Time to get a connection from the pool (including opening and checking it)',
-    labelNames: ['result'],
-    buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2, 5],
-    registers,
-  });
-  const created = new Counter({ name: 'db_pool_connections_created_total', help: 'Connections opened', registers });
-  const destroyed = new Counter({
-    name: 'db_pool_connections_destroyed_total',
-    help: 'Connections closed, by reason',
-    labelNames: ['reason'],
-    registers,
-  });
-  pool.listen({
-    acquired: (seconds, ok) => acquireWait.observe({ result: ok ? 'ok' : 'failed' }, seconds),
-    created: () => created.inc(),
-    destroyed: (reason) => destroyed.inc({ reason }),
-  });
-}
-
-function registerSharingMetrics(registry: Registry, sharing: PoolSharing): void {
-  const { expensiveReads } = sharing;
-  new Gauge({ name: 'db_expensive_reads_max', help: 'Connections expensive reads (counts) may hold at once', registers: [registry] }).set(
-    expensiveReads.capacity,
-  );
-  new Gauge({
-    name: 'db_expensive_reads',
-    help: 'Expensive reads (counts) running, and waiting for their share of the pool',
-    labelNames: ['state'],
-    registers: [registry],
-    collect() {
-      this.set({ state: 'running' }, expensiveReads.inUse);
-      this.set({ state: 'waiting' }, expensiveReads.waiting);
-    },
-  });
-}
-
-function registerReplicaMetrics(registry: Registry, replicas: readonly ReplicaState[]): void {
-  new Gauge({
-    name: 'db_replica_up',
-    help: 'Whether a read replica serves reads (1) or is skipped: down, lagging or not checked yet (0)',
-    labelNames: ['replica', 'status'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const replica of replicas) this.set({ replica: replica.name, status: replica.status }, replica.status === 'ok' ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'db_replica_lag_seconds',
-    help: 'Replay lag of a read replica at its last check',
-    labelNames: ['replica'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const replica of replicas) if (replica.lagSeconds !== null) this.set({ replica: replica.name }, replica.lagSeconds);
-    },
-  });
 }
 
 function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLRequest'] {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { GraphQLField, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { MissingScopeError } from '../../src/auth/errors';
 import { TokenPrincipal } from '../../src/auth/principal';
-import { SCHEMA_FILE } from '../../src/graphql/emit-schema';
+import { SCHEMA_FILE } from '../../src/emit-schema';
 import { buildApiSchema, printApiSchema } from '../../src/graphql/schema';
 import { resolvers } from '../../src/modules';
 

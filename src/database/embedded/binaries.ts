@@ -32,14 +32,15 @@ export function binariesCopyDir(systemDir: string, version = packagedBinaries().
  */
 export async function postgresBinaries(user: OsUser | undefined, systemDir: string): Promise<PostgresBinaries> {
   const packaged = packagedBinaries();
-  if (!user || !firstBlockedFolder(join(packaged.dir, 'bin', 'postgres'), user)) return describe(packaged.dir, packaged.version, false);
+  if (!user || !firstBlockedFolder(join(packaged.dir, 'bin', 'postgres'), user)) return binariesIn(packaged.dir, packaged.version, false);
 
   const copy = binariesCopyDir(systemDir, packaged.version);
   if (!existsSync(join(copy, 'bin', 'postgres'))) await copyFolder(packaged.dir, copy, user);
-  return describe(copy, packaged.version, true);
+  return binariesIn(copy, packaged.version, true);
 }
 
-function describe(dir: string, version: string, copied: boolean): PostgresBinaries {
+/** The programs of a PostgreSQL installation in `dir`. */
+function binariesIn(dir: string, version: string, copied: boolean): PostgresBinaries {
   return { dir, version, copied, initdb: join(dir, 'bin', 'initdb'), postgres: join(dir, 'bin', 'postgres') };
 }
 

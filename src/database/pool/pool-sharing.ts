@@ -30,7 +30,7 @@ export class PoolSharing {
   }
 
   /** The connection limit of one request. */
-  forRequest(): ConcurrencyLimit {
+  newRequestLimit(): ConcurrencyLimit {
     return new ConcurrencyLimit(this.config.connectionsPerRequest);
   }
 

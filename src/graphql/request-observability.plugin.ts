@@ -1,28 +1,21 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import type { Context } from '../graphql/context';
-import {
-  clientErrorOf,
-  DATABASE_MISCONFIGURED,
-  DATABASE_UNAVAILABLE,
-  EXPENSIVE_READS_BUSY,
-  FORBIDDEN,
-  QUERY_TIMED_OUT,
-} from '../graphql/client-errors';
-import { LimitCode } from '../graphql/query-limits';
-import { RejectedRequestError } from '../graphql/rejected-request';
-import type { Logger } from './logger';
-import type { Metrics, RequestOutcome } from './metrics';
+import type { Context } from './context';
+import { clientErrorOf } from './client-errors';
+import { RejectedRequestError } from './rejected-request';
+import type { Logger } from '../observability/logger';
+import type { Metrics, RequestOutcome } from '../observability/metrics';
+import { ErrorCode } from '../error-codes';
 
 /** The limit a request hit, by the code its client got: in the log line and the metrics. */
 const LIMITS: Readonly<Record<string, string>> = {
-  [LimitCode.QUERY_TOO_DEEP]: 'depth',
-  [LimitCode.TOO_MANY_ALIASES]: 'aliases',
-  [LimitCode.QUERY_TOO_COMPLEX]: 'cost',
-  [LimitCode.QUERY_TOO_LARGE]: 'tokens',
-  [QUERY_TIMED_OUT]: 'statement_timeout',
-  [EXPENSIVE_READS_BUSY]: 'expensive_reads',
+  [ErrorCode.QUERY_TOO_DEEP]: 'depth',
+  [ErrorCode.TOO_MANY_ALIASES]: 'aliases',
+  [ErrorCode.QUERY_TOO_COMPLEX]: 'cost',
+  [ErrorCode.QUERY_TOO_LARGE]: 'tokens',
+  [ErrorCode.QUERY_TIMED_OUT]: 'statement_timeout',
+  [ErrorCode.EXPENSIVE_READS_BUSY]: 'expensive_reads',
 };
 
 /** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
@@ -80,17 +73,16 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           for (const error of errors) {
             const code = clientErrorOf(error)?.code ?? error.extensions.code;
             const detail = { err: unwrapResolverError(error), requestId: contextValue.requestId, path: error.path };
-            if (code === DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
-            else if (code === DATABASE_MISCONFIGURED) logger.error(detail, 'database misconfigured');
-            else if (!code || code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR)
-              logger.error(detail, 'unexpected error in a GraphQL request');
+            if (code === ErrorCode.DATABASE_UNAVAILABLE) logger.warn(detail, 'database unavailable');
+            else if (code === ErrorCode.DATABASE_MISCONFIGURED) logger.error(detail, 'database misconfigured');
+            else if (!code || code === ErrorCode.INTERNAL_SERVER_ERROR) logger.error(detail, 'unexpected error in a GraphQL request');
           }
         },
         async willSendResponse({ response, operationName, contextValue }) {
           const seconds = (performance.now() - started) / 1000;
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
           for (const error of errors ?? []) {
-            if (error.extensions?.code === ApolloServerErrorCode.INTERNAL_SERVER_ERROR) {
+            if (error.extensions?.code === ErrorCode.INTERNAL_SERVER_ERROR) {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
             }
           }
@@ -131,12 +123,12 @@ function bounded(text: string | null | undefined): string | undefined {
 function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {
   if (!errors?.length) return 'ok';
   const codes = errors.map((error) => error.extensions?.code);
-  if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
+  if (codes.includes(ErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
   // In the order httpStatusFor ranks them: the outcome names the response's status.
-  if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
-  if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
-  if (codes.includes(DATABASE_MISCONFIGURED)) return 'database_misconfigured';
-  if (codes.includes(FORBIDDEN)) return 'forbidden';
+  if (codes.includes(ErrorCode.EXPENSIVE_READS_BUSY)) return 'busy';
+  if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  if (codes.includes(ErrorCode.DATABASE_MISCONFIGURED)) return 'database_misconfigured';
+  if (codes.includes(ErrorCode.FORBIDDEN)) return 'forbidden';
   return 'client_error';
 }
 

@@ -2,10 +2,10 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolvers } from '../modules';
-import { buildApiSchema, printApiSchema } from './schema';
+import { resolvers } from './modules';
+import { buildApiSchema, printApiSchema } from './graphql/schema';
 
-export const SCHEMA_FILE = join(__dirname, '../../schema.graphql');
+export const SCHEMA_FILE = join(__dirname, '../schema.graphql');
 
 if (require.main === module) {
   void buildApiSchema(resolvers).then((schema) => {
