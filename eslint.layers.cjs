@@ -3,14 +3,14 @@
 // so no two folders import each other. Every folder of src/ not listed is a feature (an entity
 // and its resolvers): features may use each other's entities, and only the top files
 // (app.ts, main.ts, modules.ts, emit-schema.ts) import them. The leaf files beside them
-// (error-codes.ts, startup-error.ts, feature-module.ts) import no folder, so every layer may use them.
+// (error-codes.ts, startup-error.ts, feature-module.ts, service-name.ts) import no folder, so every layer may use them.
 const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** The layers, lowest first; FEATURES stands for every unlisted folder. */
 const LAYERS = ['config', 'observability', 'domain', 'database', 'auth', 'idempotency', 'graphql', 'FEATURES', 'http'];
 const TOP_FILES = ['app', 'main', 'modules', 'emit-schema'];
-const LEAF_FILES = ['error-codes', 'startup-error', 'feature-module'];
+const LEAF_FILES = ['error-codes', 'startup-error', 'feature-module', 'service-name'];
 /** Generated, or not code of the server. */
 const OUTSIDE_THE_LAYERS = ['migrations'];
 

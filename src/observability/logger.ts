@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { SERVICE_NAME } from '../service-name';
 
 export type Logger = pino.Logger;
 
@@ -16,7 +17,7 @@ export function createLogger(
 ): Logger {
   const options: pino.LoggerOptions = {
     level,
-    base: { service: 'interview-sessions-api' },
+    base: { service: SERVICE_NAME },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Exact paths only: a wildcard makes the redactor copy every object of every line it logs,
     // the per-request line included.

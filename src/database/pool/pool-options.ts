@@ -1,9 +1,10 @@
 import type { DatabaseConfig } from '../../config/config';
+import { SERVICE_NAME } from '../../service-name';
 import type { Logger } from '../../observability/logger';
 import { createConnectionHealth, type PooledClient } from './connection-health';
 
 /** How this server's connections show in pg_stat_activity. */
-export const APPLICATION_NAME = 'interview-sessions-api';
+export const APPLICATION_NAME = SERVICE_NAME;
 
 /**
  * knex, tarn and node-postgres options of one pool (the primary's, or a replica's): bounds,
