@@ -161,6 +161,21 @@ const HANDLERS = new Map<string, Handler>([
   [QUERIES.ping, async () => ({ data: { __typename: 'Query' } })],
 ]);
 
+/**
+ * What the real server's cost model prices each document at (src/graphql/query-cost.ts, default
+ * settings): every response it runs carries it in `extensions.cost`, so the floor writes it too.
+ * The bench's checks compare the answers, so a change to the cost model shows up there.
+ */
+const COSTS = new Map<string, number>([
+  [QUERIES.list, 226],
+  [QUERIES.listAfter, 226],
+  [QUERIES.byId, 11],
+  [QUERIES.create, 11],
+  [QUERIES.start, 11],
+  [QUERIES.complete, 11],
+  [QUERIES.ping, 1],
+]);
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = `${JSON.stringify(body)}\n`; // Apollo ends its JSON with a newline too
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
@@ -181,20 +196,30 @@ async function handle(pool: Pool, req: IncomingMessage, res: ServerResponse): Pr
     send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
-  const handler = HANDLERS.get(request.query ?? '');
+  const query = request.query ?? '';
+  const handler = HANDLERS.get(query);
   if (!handler) {
     send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
+  const extensions = { cost: { requested: COSTS.get(query) } };
   try {
-    send(res, 200, await handler(pool, request.variables ?? {}));
+    send(res, 200, { ...(await handler(pool, request.variables ?? {})), extensions });
   } catch (error) {
     if (error instanceof ClientError) {
-      send(res, 200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }], data: null });
+      send(res, 200, {
+        errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }],
+        data: null,
+        extensions,
+      });
       return;
     }
     console.error(error);
-    send(res, 200, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
+    send(res, 200, {
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      data: null,
+      extensions,
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './database/database';
 import { prepareDatabase } from './database/start-up';
 import { createApolloServer } from './graphql/apollo-server';
 import { contextFunction } from './graphql/context';
+import { OperationCosts } from './graphql/operation-costs';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import { entities, resolvers } from './modules';
@@ -44,7 +45,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
+    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics, costs: new OperationCosts() });
     await apollo.start();
     let draining = false;
     const http = await createHttpServer({

@@ -7,11 +7,13 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObservabilityPlugin } from '../observability/request-observability.plugin';
 import type { Context } from './context';
+import { costPlugin } from './cost.plugin';
 import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
 import { jitGateway } from './jit-executor';
 import { KnownOperationTypesRule } from './known-operation-types';
 import { mutationResultScopePlugin } from './mutation-result-scope.plugin';
+import type { OperationCosts } from './operation-costs';
 import { variableShapesPlugin } from './variable-shapes.plugin';
 import { parseOptions, queryLimitRules } from './query-limits';
 
@@ -20,10 +22,12 @@ export interface ApolloServerOptions {
   config: Config;
   logger: Logger;
   metrics: Metrics;
+  /** Where validation keeps the cost of each operation it accepts, for the requests that run it. */
+  costs: OperationCosts;
 }
 
 /** Apollo Server as this API runs it: limits, error formatting and statuses, the request log; not started. */
-export function createApolloServer({ schema, config, logger, metrics }: ApolloServerOptions): ApolloServer<Context> {
+export function createApolloServer({ schema, config, logger, metrics, costs }: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
   return new ApolloServer<Context>({
     ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
@@ -36,13 +40,14 @@ export function createApolloServer({ schema, config, logger, metrics }: ApolloSe
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError,
-    validationRules: [KnownOperationTypesRule, ...queryLimitRules(config.graphql.limits)],
+    validationRules: [KnownOperationTypesRule, ...queryLimitRules(config.graphql.limits, costs)],
     // Not offered by this API: without this, a malformed persistedQuery extension is a 500.
     persistedQueries: false,
     parseOptions: parseOptions(config.graphql.limits),
     plugins: [
-      // First: the request log reports the status this one sets.
+      // First: the request log reports the status this one sets, and the cost the next one reports.
       errorStatusPlugin,
+      costPlugin(costs),
       requestObservabilityPlugin(logger, metrics),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
+import type { CostReport } from '../graphql/cost.plugin';
 import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, FORBIDDEN, QUERY_TIMED_OUT } from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
 import { RejectedRequestError } from '../graphql/rejected-request';
@@ -25,8 +26,9 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const UNREAD_OPERATION = '(unread)';
 
 /**
- * One log line and one metric sample per GraphQL request: operation, outcome, duration, and the
- * subject (`sub`) of its token, never the token. An unexpected error is logged in full here, with
+ * One log line and one metric sample per GraphQL request: operation, outcome, duration, its cost
+ * (what `extensions.cost` told the client, cost.plugin.ts), and the subject (`sub`) of its token,
+ * never the token. An unexpected error is logged in full here, with
  * the request id the client also gets. Refusals for credentials and scopes are also counted by
  * reason (`graphql_auth_rejections_total`).
  */
@@ -88,6 +90,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           }
           const outcome = outcomeOf(errors);
           const limit = limitOf(errors);
+          const cost =
+            response.body.kind === 'single' ? (response.body.singleResult.extensions?.cost as CostReport | undefined) : undefined;
           metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);
           if (outcome === 'forbidden') metrics.observeAuthRejection('insufficient_scope');
           logger.info(
@@ -98,6 +102,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
               outcome,
               status: response.http.status ?? 200,
               durationMs: Math.round(seconds * 10_000) / 10,
+              ...(cost && { cost: cost.requested }),
               ...(limit && { limit }),
             },
             'graphql request',

@@ -1,7 +1,11 @@
 export interface GraphQLResponse<Data = any> {
   status: number;
   headers: Headers;
-  body: { data?: Data | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  body: {
+    data?: Data | null;
+    errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[];
+    extensions?: Record<string, any>;
+  };
 }
 
 /** One GraphQL request over real HTTP, as any client would send it (`headers`: e.g. an Authorization header). */
