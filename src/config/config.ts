@@ -75,7 +75,13 @@ export interface Config {
     /** What one client may hold of the HTTP server. */
     limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
   };
-  graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
+  graphql: {
+    introspection: boolean;
+    executor: Environment['GRAPHQL_EXECUTOR'];
+    limits: QueryLimits;
+    /** Memory for automatic persisted queries; 0: not offered. */
+    apqCacheBytes: number;
+  };
   auth: AuthConfig;
   database: DatabaseConfig;
 }
@@ -135,6 +141,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         countCost: env.GRAPHQL_COUNT_COST,
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
+      apqCacheBytes: env.GRAPHQL_APQ_CACHE_MB * 2 ** 20,
     },
     auth: authConfig(env),
     database: {

@@ -75,6 +75,7 @@ export const environmentSchema = z
     GRAPHQL_MAX_COST: integer(5_000, 1),
     GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
+    GRAPHQL_APQ_CACHE_MB: integer(8, 0, 1_024),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
     HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
     HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
@@ -212,6 +213,8 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
     'highest cost of a document: 1 per scalar field, 2 per object field, per item of a page, and GRAPHQL_COUNT_COST per count (see Fair use)',
   GRAPHQL_COUNT_COST: 'what a field that counts rows (totalCount) adds to the cost of a document',
   GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
+  GRAPHQL_APQ_CACHE_MB:
+    "memory for automatic persisted queries (Apollo Client's persisted-query link) while TRUSTED_DOCUMENTS is off; the least recently used go first; 0 = not offered (PERSISTED_QUERY_NOT_SUPPORTED)",
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
   HTTP_REQUEST_TIMEOUT_MS:
     'longest a client may take to send a whole request, headers and body; a slower one gets 408 REQUEST_TIMEOUT and its connection is closed',

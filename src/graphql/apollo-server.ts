@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { GraphQLSchema } from 'graphql';
 import { SESSIONS_READ } from '../auth/scopes';
 import type { Config } from '../config/config';
@@ -41,8 +42,13 @@ export function createApolloServer({ schema, config, logger, metrics, costs }: A
     csrfPrevention: true,
     formatError,
     validationRules: [KnownOperationTypesRule, ...queryLimitRules(config.graphql.limits, costs)],
-    // Not offered by this API: without this, a malformed persistedQuery extension is a 500.
-    persistedQueries: false,
+    // Automatic persisted queries: a client sends a document's hash, and the document itself only
+    // when this instance does not know it yet (PERSISTED_QUERY_NOT_FOUND). Kept in a bounded
+    // cache of their own, the least recently used going first.
+    persistedQueries:
+      config.graphql.apqCacheBytes > 0
+        ? { cache: new InMemoryLRUCache({ maxSize: config.graphql.apqCacheBytes, sizeCalculation: (query: string) => query.length }) }
+        : false,
     parseOptions: parseOptions(config.graphql.limits),
     plugins: [
       // First: the request log reports the status this one sets, and the cost the next one reports.

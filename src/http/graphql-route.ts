@@ -2,11 +2,13 @@ import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../graphql/context';
+import { withDocumentIdAsPersistedQuery } from './document-id';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /**
- * Mounts Apollo Server at /graphql: the request as Apollo takes it, the context, the response as
+ * Mounts Apollo Server at /graphql: the request as Apollo takes it (a `documentId` made into the
+ * persisted-query extension Apollo reads, see document-id.ts), the context, the response as
  * Apollo makes it. What @as-integrations/fastify does, without building a URL out of the Host
  * header (which a client may leave out, as HTTP/1.0 allows, or send malformed): Apollo needs only
  * the query string.
@@ -21,7 +23,7 @@ export function registerGraphQLRoute(
     url: GRAPHQL_PATH,
     handler: async (request, reply) => {
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: graphqlRequestOf(request),
+        httpGraphQLRequest: withDocumentIdAsPersistedQuery(graphqlRequestOf(request)),
         context: () => context(request),
       });
       return send(reply, response);
