@@ -12,6 +12,8 @@ import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { StartupError } from './startup-error';
+import { untrustedDocumentCheck } from './trusted-documents/enforcement';
+import { loadTrustedDocuments } from './trusted-documents/load-trusted-documents';
 
 export interface App {
   http: FastifyInstance;
@@ -32,10 +34,14 @@ export interface App {
 const SHUTTING_DOWN = { ready: false, report: { status: 'unavailable', reason: 'shutting down' } };
 
 /**
- * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
- * HTTP server, listening.
+ * The feature modules' schema (and the trusted documents checked against it) → database →
+ * authentication → GraphQL (Apollo) → HTTP server, listening.
  */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // Before the database: a manifest the schema no longer serves stops the start at once.
+  const schema = await buildApiSchema(resolvers);
+  const costs = new OperationCosts();
+  const trusted = loadTrustedDocuments(config.graphql, schema, costs, logger);
   const database = await openDatabase(config.database, entities, logger);
   try {
     // Metrics first, so that they count the first connections too.
@@ -45,7 +51,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics, costs: new OperationCosts() });
+    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted });
     await apollo.start();
     let draining = false;
     const http = await createHttpServer({
@@ -53,7 +59,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       logger,
       metrics,
       apollo,
-      context: contextFunction(() => database.forRequest(), authenticator),
+      context: contextFunction(() => database.forRequest(), authenticator, untrustedDocumentCheck(trusted, config.graphql)),
       readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
       draining: () => draining,
     });

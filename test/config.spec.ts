@@ -55,6 +55,12 @@ describe('configuration from the environment', () => {
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, /GRAPHQL_INTROSPECTION must be true or false/],
     [{ DATABASE_URL: 'mysql://root@localhost/db' }, /DATABASE_URL must be a URL like postgresql:/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a URL like postgresql:/],
+    [{ TRUSTED_DOCUMENTS: 'strict' }, /TRUSTED_DOCUMENTS must be off, log or enforce/],
+    [{ TRUSTED_DOCUMENTS: 'enforce' }, /TRUSTED_DOCUMENTS is enforce: set TRUSTED_DOCUMENTS_MANIFEST/],
+    [
+      { TRUSTED_DOCUMENTS_MANIFEST: 'manifest.json' },
+      /TRUSTED_DOCUMENTS must be set with TRUSTED_DOCUMENTS_MANIFEST: log .*, then enforce/,
+    ],
   ])('refuses %o with one clear line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -62,6 +62,10 @@ export type AuthConfig =
       tokenCacheSize: number;
     };
 
+export type TrustedDocumentsConfig =
+  /** `ignoredManifest`: TRUSTED_DOCUMENTS_MANIFEST, set but not read. */
+  { mode: 'off'; ignoredManifest?: string } | { mode: 'log' | 'enforce'; manifest: string };
+
 export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
@@ -81,6 +85,7 @@ export interface Config {
     limits: QueryLimits;
     /** Memory for automatic persisted queries; 0: not offered. */
     apqCacheBytes: number;
+    trustedDocuments: TrustedDocumentsConfig;
   };
   auth: AuthConfig;
   database: DatabaseConfig;
@@ -142,6 +147,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
       apqCacheBytes: env.GRAPHQL_APQ_CACHE_MB * 2 ** 20,
+      trustedDocuments: trustedDocumentsConfig(env),
     },
     auth: authConfig(env),
     database: {
@@ -203,6 +209,17 @@ function authConfig(env: Environment): AuthConfig {
     clockToleranceSeconds: env.AUTH_JWT_CLOCK_TOLERANCE_SECONDS,
     tokenCacheSize: env.AUTH_TOKEN_CACHE_SIZE,
   };
+}
+
+/** The schema has checked that log and enforce have a manifest (environment.ts). */
+function trustedDocumentsConfig({
+  TRUSTED_DOCUMENTS: mode = 'off',
+  TRUSTED_DOCUMENTS_MANIFEST: manifest,
+}: Environment): TrustedDocumentsConfig {
+  if (mode === 'off') return { mode, ignoredManifest: manifest };
+  // checkTrustedDocuments (environment.ts) has refused this already; here it narrows the type.
+  if (manifest === undefined) throw new ConfigError(`Invalid configuration: TRUSTED_DOCUMENTS=${mode} needs TRUSTED_DOCUMENTS_MANIFEST`);
+  return { mode, manifest };
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */

@@ -76,6 +76,9 @@ export const environmentSchema = z
     GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
     GRAPHQL_APQ_CACHE_MB: integer(8, 0, 1_024),
+    // Unset: off without a manifest; with one, it must be chosen (checkTrustedDocuments).
+    TRUSTED_DOCUMENTS: z.enum(['off', 'log', 'enforce'], { error: 'must be off, log or enforce' }).optional(),
+    TRUSTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
     HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
     HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
@@ -144,7 +147,10 @@ export const environmentSchema = z
     path: ['DB_POOL_MIN'],
     error: 'must not be greater than DB_POOL_MAX',
   })
-  .superRefine(checkAuthentication);
+  .superRefine((env, context) => {
+    checkAuthentication(env, context);
+    checkTrustedDocuments(env, context);
+  });
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -199,6 +205,29 @@ function checkAuthentication(env: Environment, context: z.RefinementCtx): void {
   }
 }
 
+/**
+ * Trusted documents need a manifest; a manifest needs a choice of mode, since `log` and
+ * `enforce` do very different things to the clients that are not in it.
+ */
+function checkTrustedDocuments(env: Environment, context: z.RefinementCtx): void {
+  const mode = env.TRUSTED_DOCUMENTS;
+  if ((mode === 'log' || mode === 'enforce') && env.TRUSTED_DOCUMENTS_MANIFEST === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['TRUSTED_DOCUMENTS'],
+      message: `is ${mode}: set TRUSTED_DOCUMENTS_MANIFEST to the manifest of your clients' operations`,
+    });
+  }
+  if (mode === undefined && env.TRUSTED_DOCUMENTS_MANIFEST !== undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['TRUSTED_DOCUMENTS'],
+      message:
+        'must be set with TRUSTED_DOCUMENTS_MANIFEST: log (everything runs; what enforce would refuse is logged), then enforce (only the manifest runs)',
+    });
+  }
+}
+
 /** Documentation for README.md and .env.example, kept next to the schema it describes. */
 export const environmentDescriptions: Record<keyof Environment, string> = {
   NODE_ENV: 'development, production or test; production hides error details',
@@ -215,6 +244,10 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   GRAPHQL_MAX_TOKENS: 'most lexical tokens in one document; parsing stops beyond',
   GRAPHQL_APQ_CACHE_MB:
     "memory for automatic persisted queries (Apollo Client's persisted-query link) while TRUSTED_DOCUMENTS is off; the least recently used go first; 0 = not offered (PERSISTED_QUERY_NOT_SUPPORTED)",
+  TRUSTED_DOCUMENTS:
+    'off, log (everything runs; each document not in the manifest is logged once and counted) or enforce (a document sent as text runs only if it is in the manifest: 403 PERSISTED_QUERY_NOT_IN_LIST); unset = off, and must be set with a manifest',
+  TRUSTED_DOCUMENTS_MANIFEST:
+    "path of the manifest of your clients' operations, in the format of Apollo's generate-persisted-query-manifest; checked against the schema at start",
   HTTP_BODY_LIMIT_BYTES: 'largest request body accepted',
   HTTP_REQUEST_TIMEOUT_MS:
     'longest a client may take to send a whole request, headers and body; a slower one gets 408 REQUEST_TIMEOUT and its connection is closed',

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithSchema } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { GraphQLSchema } from 'graphql';
@@ -7,16 +7,19 @@ import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObservabilityPlugin } from '../observability/request-observability.plugin';
+import { documentStoreWith, persistedQueriesFrom } from '../trusted-documents/apollo-caches';
+import type { TrustedDocuments } from '../trusted-documents/trusted-documents';
+import { unlistedDocumentsPlugin } from '../trusted-documents/unlisted-documents.plugin';
 import type { Context } from './context';
 import { costPlugin } from './cost.plugin';
 import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
 import { jitGateway } from './jit-executor';
-import { KnownOperationTypesRule } from './known-operation-types';
 import { mutationResultScopePlugin } from './mutation-result-scope.plugin';
 import type { OperationCosts } from './operation-costs';
 import { variableShapesPlugin } from './variable-shapes.plugin';
-import { parseOptions, queryLimitRules } from './query-limits';
+import { parseOptions } from './query-limits';
+import { apiValidationRules } from './validation-rules';
 
 export interface ApolloServerOptions {
   schema: GraphQLSchema;
@@ -25,14 +28,17 @@ export interface ApolloServerOptions {
   metrics: Metrics;
   /** Where validation keeps the cost of each operation it accepts, for the requests that run it. */
   costs: OperationCosts;
+  /** The manifest's documents, unless TRUSTED_DOCUMENTS=off. */
+  trusted?: TrustedDocuments;
 }
 
 /** Apollo Server as this API runs it: limits, error formatting and statuses, the request log; not started. */
-export function createApolloServer({ schema, config, logger, metrics, costs }: ApolloServerOptions): ApolloServer<Context> {
+export function createApolloServer({ schema, config, logger, metrics, costs, trusted }: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
+  const { introspection, trustedDocuments } = config.graphql;
   return new ApolloServer<Context>({
     ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
-    introspection: config.graphql.introspection,
+    introspection,
     includeStacktraceInErrorResponses: false,
     // Production answers without "Did you mean …?" hints that map the schema for an attacker.
     hideSchemaDetailsFromClientErrors: production,
@@ -41,14 +47,10 @@ export function createApolloServer({ schema, config, logger, metrics, costs }: A
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     formatError,
-    validationRules: [KnownOperationTypesRule, ...queryLimitRules(config.graphql.limits, costs)],
-    // Automatic persisted queries: a client sends a document's hash, and the document itself only
-    // when this instance does not know it yet (PERSISTED_QUERY_NOT_FOUND). Kept in a bounded
-    // cache of their own, the least recently used going first.
-    persistedQueries:
-      config.graphql.apqCacheBytes > 0
-        ? { cache: new InMemoryLRUCache({ maxSize: config.graphql.apqCacheBytes, sizeCalculation: (query: string) => query.length }) }
-        : false,
+    validationRules: apiValidationRules(config.graphql.limits, costs),
+    // The trusted documents stay parsed, validated and priced, and are what an id names.
+    ...(trusted && { documentStore: documentStoreWith(trusted) }),
+    persistedQueries: persistedQueries(config.graphql, trusted),
     parseOptions: parseOptions(config.graphql.limits),
     plugins: [
       // First: the request log reports the status this one sets, and the cost the next one reports.
@@ -57,10 +59,27 @@ export function createApolloServer({ schema, config, logger, metrics, costs }: A
       requestObservabilityPlugin(logger, metrics),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),
+      ...(trusted && trustedDocuments.mode === 'log' ? [unlistedDocumentsPlugin(trusted, introspection, logger, metrics)] : []),
       // No cache hints in this API; the default plugin would hook every resolved field.
       ApolloServerPluginCacheControlDisabled(),
       // Sandbox (the landing page) in development only.
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
+}
+
+/**
+ * What a hash (or a `documentId`) names. With trusted documents: the manifest's documents, and
+ * nothing a client sends is kept. Without: automatic persisted queries, where a client sends a
+ * document's hash, and the document itself only when this instance does not know it yet
+ * (PERSISTED_QUERY_NOT_FOUND), kept in a bounded cache of their own, the least recently used
+ * going first.
+ */
+function persistedQueries(
+  { apqCacheBytes }: Config['graphql'],
+  trusted: TrustedDocuments | undefined,
+): ApolloServerOptionsWithSchema<Context>['persistedQueries'] {
+  if (trusted) return { cache: persistedQueriesFrom(trusted) };
+  if (apqCacheBytes === 0) return false;
+  return { cache: new InMemoryLRUCache({ maxSize: apqCacheBytes, sizeCalculation: (query: string) => query.length }) };
 }

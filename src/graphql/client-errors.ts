@@ -11,8 +11,9 @@ import { DomainError, InvalidInputError } from '../domain/domain-error';
  * keep their code, message and details; the database's failures become DATABASE_UNAVAILABLE
  * (HTTP 503), QUERY_TIMED_OUT, EXPENSIVE_READS_BUSY (HTTP 503) or BAD_USER_INPUT; a missing
  * scope becomes FORBIDDEN; anything else is unexpected
- * and masked (see format-error.ts). And of a request refused for its credentials before
- * anything ran: UNAUTHENTICATED (HTTP 401), see refusedCredentialsOf.
+ * and masked (see format-error.ts). And of a request refused before anything ran: for its
+ * credentials, UNAUTHENTICATED (HTTP 401, see refusedCredentialsOf); for a document that is not
+ * a trusted one, PERSISTED_QUERY_NOT_IN_LIST (HTTP 403).
  */
 export interface ClientError {
   code: string;
@@ -32,6 +33,9 @@ export const DATABASE_RETRY_AFTER_SECONDS = 1;
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 export const FORBIDDEN = 'FORBIDDEN';
 export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
+
+/** TRUSTED_DOCUMENTS=enforce: the document was sent as text, and is not one of the manifest's. */
+export const PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
 
 /** Seconds a client should wait before retrying while tokens cannot be verified (the key server is down). */
 export const AUTHENTICATION_RETRY_AFTER_SECONDS = 5;
@@ -109,6 +113,19 @@ export function refusedCredentialsOf(failure: AuthenticationFailure): ClientErro
         http: { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
       };
   }
+}
+
+/**
+ * What a client sees of a document refused under TRUSTED_DOCUMENTS=enforce: 403, the code Apollo
+ * Router gives it, and nothing of what the manifest holds.
+ */
+export function untrustedDocumentRefusal(): ClientError & { http: HttpStatus } {
+  return {
+    code: PERSISTED_QUERY_NOT_IN_LIST,
+    message:
+      "This server runs only the operations its clients shipped, and this document is not one of them: send one of the manifest's, by its id",
+    http: { status: 403, headers: {} },
+  };
 }
 
 /**

@@ -22,7 +22,12 @@ export interface RequestHead {
   id: string;
   /** Every value when the header came more than once (http/request-head.ts). */
   authorization: string | readonly string[] | undefined;
+  /** The text of the request's document, when it sends one rather than naming it by id; read only when asked. */
+  documentText: () => string | undefined;
 }
+
+/** TRUSTED_DOCUMENTS=enforce: the SHA-256 of a document text that may not run; undefined when it may (or there is none). */
+export type UntrustedDocumentCheck = (text: string | undefined) => string | undefined;
 
 /**
  * The context of one request. The global EntityManager's unit of work is never used by a
@@ -43,20 +48,28 @@ class RequestContext implements Context {
 }
 
 /**
- * Apollo's context function: authenticates the request, then makes its context. Apollo calls it
- * before it reads the document, so a request without a valid token is refused before anything of
- * it is parsed, validated or executed, introspection and `{ __typename }` included
- * (RejectedRequestError: 401 and its WWW-Authenticate challenge).
+ * Apollo's context function: authenticates the request, checks its document when trusted
+ * documents are enforced, then makes its context. Apollo calls it before it reads the document,
+ * so a request without a valid token is refused before anything of it is parsed, validated or
+ * executed, introspection and `{ __typename }` included (RejectedRequestError: 401 and its
+ * WWW-Authenticate challenge); and so is a document that is not a trusted one (403).
  */
-export function contextFunction(database: () => RequestDatabase, authenticator: Authenticator): (request: RequestHead) => Promise<Context> {
-  return async ({ id, authorization }) => {
+export function contextFunction(
+  database: () => RequestDatabase,
+  authenticator: Authenticator,
+  untrustedDocument?: UntrustedDocumentCheck,
+): (request: RequestHead) => Promise<Context> {
+  return async ({ id, authorization, documentText }) => {
     const startedAt = performance.now();
+    let principal: Principal;
     try {
-      const principal = await authenticator.authenticate(authorization);
-      return new RequestContext(database(), id, principal);
+      principal = await authenticator.authenticate(authorization);
     } catch (error) {
-      if (error instanceof AuthenticationFailure) throw new RejectedRequestError(error, id, startedAt);
+      if (error instanceof AuthenticationFailure) throw new RejectedRequestError({ reason: 'credentials', failure: error }, id, startedAt);
       throw error;
     }
+    const refused = untrustedDocument?.(documentText());
+    if (refused !== undefined) throw new RejectedRequestError({ reason: 'document_not_in_list', document: refused }, id, startedAt);
+    return new RequestContext(database(), id, principal);
   };
 }

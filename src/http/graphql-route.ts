@@ -16,15 +16,17 @@ export const GRAPHQL_PATH = '/graphql';
 export function registerGraphQLRoute(
   app: FastifyInstance,
   apollo: ApolloServer<Context>,
-  context: (request: FastifyRequest) => Promise<Context>,
+  /** `documentText`: the text of the document the request sends, if it sends one. */
+  context: (request: FastifyRequest, documentText: () => string | undefined) => Promise<Context>,
 ): void {
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
     handler: async (request, reply) => {
+      const httpGraphQLRequest = withDocumentIdAsPersistedQuery(graphqlRequestOf(request));
       const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: withDocumentIdAsPersistedQuery(graphqlRequestOf(request)),
-        context: () => context(request),
+        httpGraphQLRequest,
+        context: () => context(request, () => documentTextOf(httpGraphQLRequest)),
       });
       return send(reply, response);
     },
@@ -37,6 +39,12 @@ function graphqlRequestOf(request: FastifyRequest): HTTPGraphQLRequest {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   return { method: request.method, headers, search: queryStringOf(request.url), body: request.body };
+}
+
+/** The `query` of a POST body or a GET query string, when it is a string (else Apollo refuses the request). */
+function documentTextOf({ method, body, search }: HTTPGraphQLRequest): string | undefined {
+  const query: unknown = method === 'GET' ? new URLSearchParams(search).get('query') : (body as { query?: unknown } | null)?.query;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** `?a=1&b=2` of `/graphql?a=1&b=2`; '' without one. */

@@ -113,6 +113,8 @@ export async function createHttpServer({
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
-  registerGraphQLRoute(app, apollo, (request) => context({ id: request.id, authorization: authorizationOf(request.raw) }));
+  registerGraphQLRoute(app, apollo, (request, documentText) =>
+    context({ id: request.id, authorization: authorizationOf(request.raw), documentText }),
+  );
   return app;
 }

@@ -19,6 +19,8 @@ export type RequestOutcome =
   | 'database_unavailable'
   /** Tokens could not be verified: the JWKS could not be fetched (503). */
   | 'authentication_unavailable'
+  /** TRUSTED_DOCUMENTS=enforce refused its document (403), before reading it. */
+  | 'document_not_in_list'
   | 'internal';
 
 export interface Metrics {
@@ -29,6 +31,8 @@ export interface Metrics {
   observeAuthRejection(reason: string): void;
   /** A connection or request the HTTP layer refused before any route saw it. */
   observeHttpRefusal(reason: HttpRefusal): void;
+  /** A request whose document is not a trusted one: served under TRUSTED_DOCUMENTS=log, refused under enforce. */
+  observeDocumentNotInList(mode: 'log' | 'enforce'): void;
 }
 
 export interface MetricSources {
@@ -60,11 +64,18 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
     labelNames: ['reason'],
     registers: [registry],
   });
+  const documentsNotInList = new Counter({
+    name: 'graphql_documents_not_in_list_total',
+    help: 'Requests whose document is not in the trusted documents manifest, by TRUSTED_DOCUMENTS mode (log: served, enforce: refused with 403)',
+    labelNames: ['mode'],
+    registers: [registry],
+  });
   return {
     registry,
     observeGraphQLRequest: graphqlRequestMetrics(registry),
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
     observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
+    observeDocumentNotInList: (mode) => documentsNotInList.labels(mode).inc(),
   };
 }
 

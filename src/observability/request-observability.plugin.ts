@@ -44,8 +44,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
   };
 
   return {
-    // A request refused for its credentials, or whose context could not be made: Apollo never
-    // starts its pipeline, so its line is written here.
+    // A request refused for its credentials or its document, or whose context could not be made:
+    // Apollo never starts its pipeline, so its line is written here.
     async contextCreationDidFail({ error }) {
       if (!(error instanceof RejectedRequestError)) {
         metrics.observeGraphQLRequest(UNREAD_OPERATION, 'internal', 0);
@@ -53,9 +53,19 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
         return;
       }
       const seconds = (performance.now() - error.startedAt) / 1000;
-      const outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+      const { refusal } = error;
+      let outcome: RequestOutcome;
+      let why: Record<string, string>;
+      if (refusal.reason === 'credentials') {
+        outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+        why = { authFailure: refusal.failure.reason };
+        metrics.observeAuthRejection(refusal.failure.reason);
+      } else {
+        outcome = 'document_not_in_list';
+        why = { document: refusal.document };
+        metrics.observeDocumentNotInList('enforce');
+      }
       metrics.observeGraphQLRequest(UNREAD_OPERATION, outcome, seconds);
-      metrics.observeAuthRejection(error.failure.reason);
       logger.info(
         {
           requestId: error.requestId,
@@ -63,7 +73,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           outcome,
           status: error.status,
           durationMs: Math.round(seconds * 10_000) / 10,
-          authFailure: error.failure.reason,
+          ...why,
         },
         'graphql request',
       );
