@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator';
+import type { CostBudget } from './budgets/cost-budget';
+import { openCostBudget } from './budgets/open-cost-budget';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { prepareDatabase } from './database/start-up';
@@ -43,6 +45,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const costs = new OperationCosts();
   const trusted = loadTrustedDocuments(config.graphql, schema, costs, logger);
   const database = await openDatabase(config.database, entities, logger);
+  let budget: CostBudget | undefined;
   try {
     // Metrics first, so that they count the first connections too.
     const metrics = createMetrics(database);
@@ -51,11 +54,13 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted });
+    budget = openCostBudget(config.budget, logger);
+    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted, budget });
     await apollo.start();
     let draining = false;
     const http = await createHttpServer({
       limits: config.http.limits,
+      trustProxy: config.http.trustProxy,
       logger,
       metrics,
       apollo,
@@ -75,10 +80,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       },
       stop: async () => {
         await http.close();
+        await budget?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await budget?.close();
     await database.close();
     throw error;
   }

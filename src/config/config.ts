@@ -1,5 +1,5 @@
 import { StartupError } from '../startup-error';
-import { authModeOf, environmentSchema, type Environment, type JwtAlgorithm } from './environment';
+import { authModeOf, DEFAULT_BUDGET_REFILL_SECONDS, environmentSchema, type Environment, type JwtAlgorithm } from './environment';
 
 export interface PoolConfig {
   min: number;
@@ -62,6 +62,15 @@ export type AuthConfig =
       tokenCacheSize: number;
     };
 
+/** A budget of cost points per client (budgets/). */
+export interface BudgetConfig {
+  /** Points a client may spend before it waits, across all instances. */
+  size: number;
+  restorePerSecond: number;
+  /** Each instance keeps this share of the budget: 1 / expectedInstances. */
+  expectedInstances: number;
+}
+
 export type TrustedDocumentsConfig =
   /** `ignoredManifest`: TRUSTED_DOCUMENTS_MANIFEST, set but not read. */
   { mode: 'off'; ignoredManifest?: string } | { mode: 'log' | 'enforce'; manifest: string };
@@ -78,6 +87,8 @@ export interface Config {
     shutdownTimeoutMs: number;
     /** What one client may hold of the HTTP server. */
     limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
+    /** Fastify's trustProxy: which peers' X-Forwarded-For says who the client is. */
+    trustProxy: boolean | string[];
   };
   graphql: {
     introspection: boolean;
@@ -89,6 +100,8 @@ export interface Config {
   };
   auth: AuthConfig;
   database: DatabaseConfig;
+  /** None: clients have no budget. */
+  budget?: BudgetConfig;
 }
 
 /**
@@ -135,6 +148,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
         maxConnections: env.HTTP_MAX_CONNECTIONS,
       },
+      trustProxy: env.HTTP_TRUST_PROXY,
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION,
@@ -150,6 +164,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       trustedDocuments: trustedDocumentsConfig(env),
     },
     auth: authConfig(env),
+    budget: budgetConfig(env),
     database: {
       url: env.DATABASE_URL,
       replicas: {
@@ -208,6 +223,16 @@ function authConfig(env: Environment): AuthConfig {
     algorithms: env.AUTH_JWT_ALGORITHMS ?? (keys.kind === 'secret' ? ['HS256'] : ['RS256', 'ES256']),
     clockToleranceSeconds: env.AUTH_JWT_CLOCK_TOLERANCE_SECONDS,
     tokenCacheSize: env.AUTH_TOKEN_CACHE_SIZE,
+  };
+}
+
+function budgetConfig(env: Environment): BudgetConfig | undefined {
+  const size = env.CLIENT_COST_BUDGET;
+  if (size === undefined) return undefined;
+  return {
+    size,
+    restorePerSecond: env.CLIENT_COST_RESTORE_PER_SECOND ?? Math.ceil(size / DEFAULT_BUDGET_REFILL_SECONDS),
+    expectedInstances: env.EXPECTED_INSTANCES,
   };
 }
 

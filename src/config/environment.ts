@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -57,6 +58,38 @@ const commaList = () =>
       .filter(Boolean),
   );
 
+/** proxy-addr's names for address ranges, as Fastify's trustProxy takes them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string) => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  if (PROXY_RANGES.includes(entry)) return true;
+  const family = isIP(address);
+  return (
+    family !== 0 && rest.length === 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)))
+  );
+};
+
+/** Which peers may say, in X-Forwarded-For, whom they forward for: none, all, or these addresses and ranges. */
+const trustedProxies = () =>
+  z
+    .string()
+    .transform((value, context): boolean | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const wrong = entries.filter((entry) => !isProxyAddress(entry));
+      if (entries.length === 0 || wrong.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be false, true, or the proxies' addresses and ranges (e.g. 10.0.0.0/8,loopback); not ${wrong.join(', ') || 'empty'}`,
+        });
+      }
+      return entries;
+    })
+    .default(false);
+
 const postgresUrl = z.url({
   protocol: /^postgres(ql)?$/,
   error: 'must be a URL like postgresql://user:password@host:5432/database',
@@ -83,6 +116,7 @@ export const environmentSchema = z
     HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
     HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
     HTTP_MAX_CONNECTIONS: integer(2_000, 1),
+    HTTP_TRUST_PROXY: trustedProxies(),
     // Unset: a production default, 0 elsewhere (config.ts).
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -142,6 +176,11 @@ export const environmentSchema = z
     DB_MAX_CONNECTIONS_PER_REQUEST: integer(2, 1),
     DB_EXPENSIVE_READS_PERCENT: integer(25, 1, 100),
     DB_EXPENSIVE_READS_WAIT_MS: integer(1_000, 0),
+
+    // Unset: no budget (checkBudget).
+    CLIENT_COST_BUDGET: optionalInteger(1, 1_000_000_000),
+    // Unset: the budget refills in a minute.
+    CLIENT_COST_RESTORE_PER_SECOND: optionalInteger(1, 1_000_000_000),
   })
   .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
     path: ['DB_POOL_MIN'],
@@ -150,6 +189,7 @@ export const environmentSchema = z
   .superRefine((env, context) => {
     checkAuthentication(env, context);
     checkTrustedDocuments(env, context);
+    checkBudget(env, context);
   });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -228,6 +268,39 @@ function checkTrustedDocuments(env: Environment, context: z.RefinementCtx): void
   }
 }
 
+/** Seconds the budget takes to refill when CLIENT_COST_RESTORE_PER_SECOND is unset. */
+export const DEFAULT_BUDGET_REFILL_SECONDS = 60;
+/** The longest a budget may take to refill: a client's key lives that long in Redis or in memory. */
+const MAX_BUDGET_REFILL_SECONDS = 86_400;
+
+/**
+ * A budget must pay for the costliest document the limits accept, on every instance (each keeps
+ * its share in memory), and refill within a day.
+ */
+function checkBudget(env: Environment, context: z.RefinementCtx): void {
+  const problem = (variable: keyof Environment, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
+  const budget = env.CLIENT_COST_BUDGET;
+  if (budget === undefined) {
+    if (env.CLIENT_COST_RESTORE_PER_SECOND !== undefined)
+      problem('CLIENT_COST_RESTORE_PER_SECOND', 'is set, but CLIENT_COST_BUDGET is not: set the budget it refills');
+    return;
+  }
+  const instances = env.EXPECTED_INSTANCES;
+  if (Math.floor(budget / instances) < env.GRAPHQL_MAX_COST) {
+    problem(
+      'CLIENT_COST_BUDGET',
+      `must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES (${env.GRAPHQL_MAX_COST} × ${instances}): ` +
+        "each instance's share (what it keeps in memory) must pay for any document the limits accept",
+    );
+  }
+  const restore = env.CLIENT_COST_RESTORE_PER_SECOND ?? budget / DEFAULT_BUDGET_REFILL_SECONDS;
+  if (budget / restore > MAX_BUDGET_REFILL_SECONDS)
+    problem(
+      'CLIENT_COST_RESTORE_PER_SECOND',
+      `must refill CLIENT_COST_BUDGET within a day: at least ${Math.ceil(budget / MAX_BUDGET_REFILL_SECONDS)}`,
+    );
+}
+
 /** Documentation for README.md and .env.example, kept next to the schema it describes. */
 export const environmentDescriptions: Record<keyof Environment, string> = {
   NODE_ENV: 'development, production or test; production hides error details',
@@ -255,6 +328,8 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
     'a connection silent this long in the middle of a request or response is closed (idle keep-alive connections: 72 s)',
   HTTP_MAX_CONNECTIONS:
     'most client connections open at once; past it, new connections are closed at once (counted in http_requests_refused_total)',
+  HTTP_TRUST_PROXY:
+    "which peers' X-Forwarded-For names the client (its address is the client's identity for CLIENT_COST_BUDGET with AUTH_MODE=none): false (none: the peer is the client), true (any: only when no client can reach the port), or the proxies' addresses and ranges, comma-separated (10.0.0.0/8,loopback)",
   SHUTDOWN_DRAIN_DELAY_MS:
     'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
   SHUTDOWN_TIMEOUT_MS: 'how long in-flight requests may run once the server stops accepting',
@@ -275,7 +350,8 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_REPLICA_MAX_LAG_SECONDS: 'a replica further behind than this is skipped until it catches up',
   DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
   DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
-  EXPECTED_INSTANCES: 'how many instances share the database, for the connection budget check at start',
+  EXPECTED_INSTANCES:
+    'how many instances share the database, for the connection budget check at start; each keeps 1/EXPECTED_INSTANCES of CLIENT_COST_BUDGET',
   DATA_DIR:
     'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
   EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
@@ -297,4 +373,7 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_EXPENSIVE_READS_PERCENT:
     'share of DB_POOL_MAX (at least one connection) that expensive reads (counts) may hold at once, across all requests',
   DB_EXPENSIVE_READS_WAIT_MS: 'longest wait of an expensive read for that share; then EXPENSIVE_READS_BUSY',
+  CLIENT_COST_BUDGET:
+    "cost points each client (its token's sub; its address with AUTH_MODE=none) may spend before it is refused with 429 RATE_LIMITED, refilled over time; unset = no budget (extensions.cost still reports each cost)",
+  CLIENT_COST_RESTORE_PER_SECOND: 'points per second the budget refills at, on average; unset = the whole budget in 60 s',
 };

@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { GraphQLSchema } from 'graphql';
 import { SESSIONS_READ } from '../auth/scopes';
+import type { CostBudget } from '../budgets/cost-budget';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
@@ -30,10 +31,20 @@ export interface ApolloServerOptions {
   costs: OperationCosts;
   /** The manifest's documents, unless TRUSTED_DOCUMENTS=off. */
   trusted?: TrustedDocuments;
+  /** Each client's budget of cost points, if CLIENT_COST_BUDGET is set. */
+  budget?: CostBudget;
 }
 
 /** Apollo Server as this API runs it: limits, error formatting and statuses, the request log; not started. */
-export function createApolloServer({ schema, config, logger, metrics, costs, trusted }: ApolloServerOptions): ApolloServer<Context> {
+export function createApolloServer({
+  schema,
+  config,
+  logger,
+  metrics,
+  costs,
+  trusted,
+  budget,
+}: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
   const { introspection, trustedDocuments } = config.graphql;
   return new ApolloServer<Context>({
@@ -55,7 +66,7 @@ export function createApolloServer({ schema, config, logger, metrics, costs, tru
     plugins: [
       // First: the request log reports the status this one sets, and the cost the next one reports.
       errorStatusPlugin,
-      costPlugin(costs),
+      costPlugin(costs, budget),
       requestObservabilityPlugin(logger, metrics),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
@@ -36,6 +37,9 @@ export const AUTHENTICATION_UNAVAILABLE = 'AUTHENTICATION_UNAVAILABLE';
 
 /** TRUSTED_DOCUMENTS=enforce: the document was sent as text, and is not one of the manifest's. */
 export const PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
+
+/** The operation would have overdrawn its client's cost budget (budgets/). */
+export const RATE_LIMITED = 'RATE_LIMITED';
 
 /** Seconds a client should wait before retrying while tokens cannot be verified (the key server is down). */
 export const AUTHENTICATION_RETRY_AFTER_SECONDS = 5;
@@ -126,6 +130,23 @@ export function untrustedDocumentRefusal(): ClientError & { http: HttpStatus } {
       "This server runs only the operations its clients shipped, and this document is not one of them: send one of the manifest's, by its id",
     http: { status: 403, headers: {} },
   };
+}
+
+/**
+ * What a client sees of an operation refused for its budget, before it ran: 429, and when to
+ * retry (RFC 9110 §10.2.3), when enough of the budget is back.
+ */
+export function overBudgetRefusal(retryAfterSeconds: number): ClientError & { http: HttpStatus } {
+  return {
+    code: RATE_LIMITED,
+    message: `This operation costs more than is left of this client's cost budget: retry in ${retryAfterSeconds} s (extensions.cost says where the budget stands)`,
+    http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
+  };
+}
+
+/** The extensions of an error Apollo answers with a status and headers of its own (it takes them out of the body). */
+export function extensionsWithStatus({ code, http }: { code: string; http: HttpStatus }) {
+  return { code, http: { status: http.status, headers: new HeaderMap(Object.entries(http.headers)) } };
 }
 
 /**

@@ -15,6 +15,8 @@ export interface Context {
   readonly requestId: string;
   /** Who the request acts for: its token's subject and scopes (`@Authorized` checks them, auth/auth-checker.ts). */
   readonly principal: Principal;
+  /** The client's address: the peer's, or the one a trusted proxy forwarded for (HTTP_TRUST_PROXY). */
+  readonly clientAddress: string;
 }
 
 /** What the HTTP layer passes on of a request when Apollo asks for its context. */
@@ -22,6 +24,8 @@ export interface RequestHead {
   id: string;
   /** Every value when the header came more than once (http/request-head.ts). */
   authorization: string | readonly string[] | undefined;
+  /** The client's address (Fastify's request.ip). */
+  address: string;
   /** The text of the request's document, when it sends one rather than naming it by id; read only when asked. */
   documentText: () => string | undefined;
 }
@@ -40,6 +44,7 @@ class RequestContext implements Context {
     readonly db: RequestDatabase,
     readonly requestId: string,
     readonly principal: Principal,
+    readonly clientAddress: string,
   ) {}
 
   get em(): EntityManager {
@@ -59,7 +64,7 @@ export function contextFunction(
   authenticator: Authenticator,
   untrustedDocument?: UntrustedDocumentCheck,
 ): (request: RequestHead) => Promise<Context> {
-  return async ({ id, authorization, documentText }) => {
+  return async ({ id, authorization, address, documentText }) => {
     const startedAt = performance.now();
     let principal: Principal;
     try {
@@ -70,6 +75,6 @@ export function contextFunction(
     }
     const refused = untrustedDocument?.(documentText());
     if (refused !== undefined) throw new RejectedRequestError({ reason: 'document_not_in_list', document: refused }, id, startedAt);
-    return new RequestContext(database(), id, principal);
+    return new RequestContext(database(), id, principal, address);
   };
 }

@@ -1,7 +1,6 @@
-import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { AuthenticationFailure } from '../auth/errors';
-import { refusedCredentialsOf, untrustedDocumentRefusal } from './client-errors';
+import { extensionsWithStatus, refusedCredentialsOf, untrustedDocumentRefusal } from './client-errors';
 
 /** Why a request was refused before its document was read. */
 export type Refusal =
@@ -26,8 +25,8 @@ export class RejectedRequestError extends GraphQLError {
     /** performance.now() when the request reached Apollo. */
     readonly startedAt: number,
   ) {
-    const { code, message, http } = refusal.reason === 'credentials' ? refusedCredentialsOf(refusal.failure) : untrustedDocumentRefusal();
-    super(message, { extensions: { code, http: { status: http.status, headers: new HeaderMap(Object.entries(http.headers)) } } });
-    this.status = http.status;
+    const refused = refusal.reason === 'credentials' ? refusedCredentialsOf(refusal.failure) : untrustedDocumentRefusal();
+    super(refused.message, { extensions: extensionsWithStatus(refused) });
+    this.status = refused.http.status;
   }
 }

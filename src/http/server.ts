@@ -21,6 +21,7 @@ import { authorizationOf, hostProblem } from './request-head';
 
 export interface HttpServerOptions {
   limits: Config['http']['limits'];
+  trustProxy: Config['http']['trustProxy'];
   logger: Logger;
   metrics: Metrics;
   /** Started. */
@@ -47,6 +48,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
  */
 export async function createHttpServer({
   limits,
+  trustProxy,
   logger,
   metrics,
   apollo,
@@ -61,6 +63,8 @@ export async function createHttpServer({
     // Fastify's two lines per request are off; GraphQL requests are logged once, with their outcome.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimitBytes,
+    // request.ip: the client's address, from X-Forwarded-For when a trusted proxy sent it.
+    trustProxy,
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
     http: {
@@ -114,7 +118,7 @@ export async function createHttpServer({
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
   registerGraphQLRoute(app, apollo, (request, documentText) =>
-    context({ id: request.id, authorization: authorizationOf(request.raw), documentText }),
+    context({ id: request.id, authorization: authorizationOf(request.raw), address: request.ip, documentText }),
   );
   return app;
 }

@@ -21,6 +21,8 @@ export type RequestOutcome =
   | 'authentication_unavailable'
   /** TRUSTED_DOCUMENTS=enforce refused its document (403), before reading it. */
   | 'document_not_in_list'
+  /** It would have overdrawn its client's cost budget (429), and did not run. */
+  | 'rate_limited'
   | 'internal';
 
 export interface Metrics {
@@ -191,7 +193,7 @@ function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLReque
   });
   const limited = new Counter({
     name: 'graphql_limit_rejections_total',
-    help: 'Requests refused by a limit, by limit (depth, aliases, cost, tokens, statement_timeout, expensive_reads)',
+    help: 'Requests refused by a limit, by limit (depth, aliases, cost, tokens, statement_timeout, expensive_reads, budget)',
     labelNames: ['limit'],
     registers: [registry],
   });

@@ -3,7 +3,14 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from '../graphql/context';
 import type { CostReport } from '../graphql/cost.plugin';
-import { clientErrorOf, DATABASE_UNAVAILABLE, EXPENSIVE_READS_BUSY, FORBIDDEN, QUERY_TIMED_OUT } from '../graphql/client-errors';
+import {
+  clientErrorOf,
+  DATABASE_UNAVAILABLE,
+  EXPENSIVE_READS_BUSY,
+  FORBIDDEN,
+  QUERY_TIMED_OUT,
+  RATE_LIMITED,
+} from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
 import { RejectedRequestError } from '../graphql/rejected-request';
 import type { Logger } from './logger';
@@ -17,6 +24,7 @@ const LIMITS: Readonly<Record<string, string>> = {
   [LimitCode.QUERY_TOO_LARGE]: 'tokens',
   [QUERY_TIMED_OUT]: 'statement_timeout',
   [EXPENSIVE_READS_BUSY]: 'expensive_reads',
+  [RATE_LIMITED]: 'budget',
 };
 
 /** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
@@ -139,6 +147,7 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
   if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
   if (codes.includes(FORBIDDEN)) return 'forbidden';
+  if (codes.includes(RATE_LIMITED)) return 'rate_limited';
   return 'client_error';
 }
 
