@@ -54,7 +54,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    budget = openCostBudget(config.budget, logger);
+    budget = await openCostBudget(config.budget, logger, metrics);
     const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted, budget });
     await apollo.start();
     let draining = false;

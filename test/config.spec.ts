@@ -49,14 +49,26 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ HTTP_TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).http.trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
   });
 
-  it('gives clients no budget by default; with one, a refill in 60 s unless told', () => {
+  it('gives clients no budget by default; with one, a refill in 60 s unless told, kept in memory unless Redis is named', () => {
     expect(loadConfig({}).budget).toBeUndefined();
     expect(loadConfig({ CLIENT_COST_BUDGET: '60000' }).budget).toEqual({ size: 60_000, restorePerSecond: 1_000, expectedInstances: 1 });
-    expect(loadConfig({ CLIENT_COST_BUDGET: '15000', CLIENT_COST_RESTORE_PER_SECOND: '500', EXPECTED_INSTANCES: '3' }).budget).toEqual({
+    expect(
+      loadConfig({
+        CLIENT_COST_BUDGET: '15000',
+        CLIENT_COST_RESTORE_PER_SECOND: '500',
+        EXPECTED_INSTANCES: '3',
+        REDIS_URL: 'redis://cache:6379/2',
+      }).budget,
+    ).toEqual({
       size: 15_000,
       restorePerSecond: 500,
       expectedInstances: 3,
+      redis: { url: 'redis://cache:6379/2', keyPrefix: 'interview-sessions-api:', timeoutMs: 50 },
     });
+  });
+
+  it('never repeats the password of a bad REDIS_URL', () => {
+    expect(refusalOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).not.toMatch(/hunter2/);
   });
 
   it('treats an empty value as unset', () => {
@@ -89,6 +101,7 @@ describe('configuration from the environment', () => {
       { CLIENT_COST_BUDGET: '1000000', CLIENT_COST_RESTORE_PER_SECOND: '1' },
       /CLIENT_COST_RESTORE_PER_SECOND must refill CLIENT_COST_BUDGET within a day: at least 12/,
     ],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be a URL like redis:/],
   ])('refuses %o with one clear line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -2,7 +2,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Charge, CostBudget } from './cost-budget';
 
 /**
- * A budget kept by a rate-limiter-flexible limiter, which counts the
+ * A budget kept by a rate-limiter-flexible limiter (in memory, or in Redis), which counts the
  * points each client spends over a window that starts with its first request and lasts
  * `limit / restoreRate` seconds; when it ends, the whole budget is back. So "enough has refilled"
  * when the window ends: that is the Retry-After of a refusal.
@@ -18,11 +18,12 @@ export class LimiterBudget implements CostBudget {
     return this.limiter.points;
   }
 
-  /** Nothing to close in memory. */
+  /** Nothing to close: a store's connection belongs to whoever made it. */
   close(): Promise<void> {
     return Promise.resolve();
   }
 
+  /** Rejects when the limiter's store fails (Redis down or slow). */
   async charge(client: string, cost: number): Promise<Charge> {
     const { limit, restoreRate } = this;
     try {

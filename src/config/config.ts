@@ -67,8 +67,10 @@ export interface BudgetConfig {
   /** Points a client may spend before it waits, across all instances. */
   size: number;
   restorePerSecond: number;
-  /** Each instance keeps this share of the budget: 1 / expectedInstances. */
+  /** Without Redis, each instance keeps this share of the budget: 1 / expectedInstances. */
   expectedInstances: number;
+  /** Where the instances share the budgets; none: each keeps its share in memory. */
+  redis?: { url: string; keyPrefix: string; timeoutMs: number };
 }
 
 export type TrustedDocumentsConfig =
@@ -233,6 +235,8 @@ function budgetConfig(env: Environment): BudgetConfig | undefined {
     size,
     restorePerSecond: env.CLIENT_COST_RESTORE_PER_SECOND ?? Math.ceil(size / DEFAULT_BUDGET_REFILL_SECONDS),
     expectedInstances: env.EXPECTED_INSTANCES,
+    redis:
+      env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS },
   };
 }
 

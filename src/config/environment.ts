@@ -181,6 +181,9 @@ export const environmentSchema = z
     CLIENT_COST_BUDGET: optionalInteger(1, 1_000_000_000),
     // Unset: the budget refills in a minute.
     CLIENT_COST_RESTORE_PER_SECOND: optionalInteger(1, 1_000_000_000),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a URL like redis://user:password@host:6379/0' }).optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).default('interview-sessions-api:'),
+    REDIS_TIMEOUT_MS: integer(50, 1, 10_000),
   })
   .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
     path: ['DB_POOL_MIN'],
@@ -275,7 +278,7 @@ const MAX_BUDGET_REFILL_SECONDS = 86_400;
 
 /**
  * A budget must pay for the costliest document the limits accept, on every instance (each keeps
- * its share in memory), and refill within a day.
+ * its share in memory without Redis, and while Redis cannot be reached), and refill within a day.
  */
 function checkBudget(env: Environment, context: z.RefinementCtx): void {
   const problem = (variable: keyof Environment, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
@@ -290,7 +293,7 @@ function checkBudget(env: Environment, context: z.RefinementCtx): void {
     problem(
       'CLIENT_COST_BUDGET',
       `must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES (${env.GRAPHQL_MAX_COST} × ${instances}): ` +
-        "each instance's share (what it keeps in memory) must pay for any document the limits accept",
+        "each instance's share (what it keeps in memory, without Redis) must pay for any document the limits accept",
     );
   }
   const restore = env.CLIENT_COST_RESTORE_PER_SECOND ?? budget / DEFAULT_BUDGET_REFILL_SECONDS;
@@ -351,7 +354,7 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
   DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
   EXPECTED_INSTANCES:
-    'how many instances share the database, for the connection budget check at start; each keeps 1/EXPECTED_INSTANCES of CLIENT_COST_BUDGET',
+    'how many instances share the database, for the connection budget check at start; without REDIS_URL, each keeps 1/EXPECTED_INSTANCES of CLIENT_COST_BUDGET',
   DATA_DIR:
     'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
   EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
@@ -376,4 +379,9 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   CLIENT_COST_BUDGET:
     "cost points each client (its token's sub; its address with AUTH_MODE=none) may spend before it is refused with 429 RATE_LIMITED, refilled over time; unset = no budget (extensions.cost still reports each cost)",
   CLIENT_COST_RESTORE_PER_SECOND: 'points per second the budget refills at, on average; unset = the whole budget in 60 s',
+  REDIS_URL:
+    'Redis the instances share the budgets through; unset = each instance keeps its share (CLIENT_COST_BUDGET / EXPECTED_INSTANCES) in memory',
+  REDIS_KEY_PREFIX: 'prefix of every key this server writes to Redis',
+  REDIS_TIMEOUT_MS:
+    "longest wait for Redis per request; past it, or with Redis down, the request is charged to the instance's share in memory, and the miss is logged and counted",
 };

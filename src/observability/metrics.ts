@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BudgetMiss } from '../budgets/shared-budget';
 import type { ConnectionPool } from '../database/pool/connection-pool';
 import type { PoolSharing } from '../database/pool/pool-sharing';
 import type { ReplicaState } from '../database/replicas/replica-aware-driver';
@@ -35,6 +36,8 @@ export interface Metrics {
   observeHttpRefusal(reason: HttpRefusal): void;
   /** A request whose document is not a trusted one: served under TRUSTED_DOCUMENTS=log, refused under enforce. */
   observeDocumentNotInList(mode: 'log' | 'enforce'): void;
+  /** A request charged to the instance's share in memory because Redis did not answer in time. */
+  observeBudgetMiss(reason: BudgetMiss): void;
 }
 
 export interface MetricSources {
@@ -72,12 +75,19 @@ export function createMetrics({ pool, sharing, replicas }: MetricSources): Metri
     labelNames: ['mode'],
     registers: [registry],
   });
+  const budgetMisses = new Counter({
+    name: 'graphql_cost_budget_misses_total',
+    help: "Requests charged to the instance's share of the cost budget in memory because Redis did not answer, by reason (timeout, unavailable)",
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
     observeGraphQLRequest: graphqlRequestMetrics(registry),
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
     observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
     observeDocumentNotInList: (mode) => documentsNotInList.labels(mode).inc(),
+    observeBudgetMiss: (reason) => budgetMisses.labels(reason).inc(),
   };
 }
 
