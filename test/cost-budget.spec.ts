@@ -118,6 +118,14 @@ describe('a budget per client address, with AUTH_MODE=none', () => {
     expect([other.status, other.body.extensions]).toEqual([200, budgetReport(215)]);
   });
 
+  it('is that of the /64 of an IPv6 address, however the address is written', async () => {
+    app = await startTestApp({ AUTH_MODE: 'none', HTTP_TRUST_PROXY: 'loopback', ...BUDGET });
+    await spendThreePages(fromAddress('2001:db8:1:2::a'));
+    expectOverBudget(await fromAddress('2001:0db8:0001:0002:ffff:0000:0000:000b')(PAGE), 45, PAGE_COST);
+    const otherNetwork = await fromAddress('2001:db8:1:3::a')(PAGE);
+    expect([otherNetwork.status, otherNetwork.body.extensions]).toEqual([200, budgetReport(215)]);
+  });
+
   it("is the peer's when no proxy is trusted: a forged X-Forwarded-For does not get a budget of its own", async () => {
     app = await startTestApp({ AUTH_MODE: 'none', ...BUDGET });
     await spendThreePages(fromAddress('203.0.113.7'));
