@@ -109,11 +109,14 @@ describe('TRUSTED_DOCUMENTS=enforce', () => {
       const response = await graphql(app.url, text);
       expect([response.status, errorCodes(response)]).toEqual([403, ['PERSISTED_QUERY_NOT_IN_LIST']]);
     }
-    // Registering it as an automatic persisted query is refused alike.
+    // Sent by GET, or registered as an automatic persisted query: refused alike.
+    const byGet = await fetch(`${app.url}/graphql?query=${encodeURIComponent(OTHER)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const refusedByGet = (await byGet.json()) as GraphQLResponse['body'];
+    expect([byGet.status, refusedByGet.errors?.[0]?.extensions?.code]).toEqual([403, 'PERSISTED_QUERY_NOT_IN_LIST']);
     const registered = await post({ query: OTHER, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(OTHER) } } });
     expect([registered.status, errorCodes(registered)]).toEqual([403, ['PERSISTED_QUERY_NOT_IN_LIST']]);
     expect(await app.db.query('select id from interview_session')).toEqual([]);
-    expect(await notInList()).toBe(before + 4);
+    expect(await notInList()).toBe(before + 5);
     expect(requestLines(lines).at(-1)).toMatchObject({ outcome: 'document_not_in_list', status: 403, document: sha256(OTHER) });
   });
 
