@@ -110,20 +110,20 @@ describe('a budget per token subject', () => {
 describe('a budget per client address, with AUTH_MODE=none', () => {
   const fromAddress = (address: string) => (query: string) => graphql(app!.url, query, undefined, { 'x-forwarded-for': address });
 
-  it('is that of the address a trusted proxy forwards for', async () => {
+  it.each([
+    ['the address a trusted proxy forwards for', '203.0.113.7', '203.0.113.7', '203.0.113.8'],
+    [
+      'the /64 of an IPv6 address, however the address is written',
+      '2001:db8:1:2::a',
+      '2001:0db8:0001:0002:ffff:0000:0000:000b',
+      '2001:db8:1:3::a',
+    ],
+  ])('is that of %s', async (_what, spender, sameClient, otherClient) => {
     app = await startTestApp({ AUTH_MODE: 'none', HTTP_TRUST_PROXY: 'loopback', ...BUDGET });
-    await spendThreePages(fromAddress('203.0.113.7'));
-    expectOverBudget(await fromAddress('203.0.113.7')(PAGE), 45, PAGE_COST);
-    const other = await fromAddress('203.0.113.8')(PAGE);
+    await spendThreePages(fromAddress(spender));
+    expectOverBudget(await fromAddress(sameClient)(PAGE), 45, PAGE_COST);
+    const other = await fromAddress(otherClient)(PAGE);
     expect([other.status, other.body.extensions]).toEqual([200, budgetReport(215)]);
-  });
-
-  it('is that of the /64 of an IPv6 address, however the address is written', async () => {
-    app = await startTestApp({ AUTH_MODE: 'none', HTTP_TRUST_PROXY: 'loopback', ...BUDGET });
-    await spendThreePages(fromAddress('2001:db8:1:2::a'));
-    expectOverBudget(await fromAddress('2001:0db8:0001:0002:ffff:0000:0000:000b')(PAGE), 45, PAGE_COST);
-    const otherNetwork = await fromAddress('2001:db8:1:3::a')(PAGE);
-    expect([otherNetwork.status, otherNetwork.body.extensions]).toEqual([200, budgetReport(215)]);
   });
 
   it("is the peer's when no proxy is trusted: a forged X-Forwarded-For does not get a budget of its own", async () => {

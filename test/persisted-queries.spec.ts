@@ -1,7 +1,7 @@
 import { gql } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { apolloClient, sha256 } from './support/apollo-client';
-import { errorCodes, type GraphQLResponse } from './support/graphql-client';
+import { errorCodes, postJson, type GraphQLResponse } from './support/graphql-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -18,14 +18,7 @@ afterEach(async () => {
   app = undefined;
 });
 
-async function post(body: unknown): Promise<GraphQLResponse> {
-  const response = await fetch(`${app!.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
-}
+const post = (body: unknown) => postJson(app!.url, body);
 
 describe('automatic persisted queries', () => {
   it("work with Apollo Client's persisted-query link: the document is sent once, then only its hash", async () => {

@@ -5,7 +5,7 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { generatePersistedQueryIdsFromManifest } from '@apollo/persisted-query-lists';
 import { getIntrospectionQuery } from 'graphql';
 import { apolloClient, sha256 } from './support/apollo-client';
-import { errorCodes, graphql, type GraphQLResponse } from './support/graphql-client';
+import { errorCodes, graphql, postJson, type GraphQLResponse } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
 import { requestLines, logged } from './support/log-lines';
 import { generateManifest, type GeneratedManifest } from './support/manifests';
@@ -47,14 +47,7 @@ afterEach(async () => {
 const start = (mode: string, env: Record<string, string> = {}, logLines?: string[]) =>
   startTestApp({ TRUSTED_DOCUMENTS: mode, TRUSTED_DOCUMENTS_MANIFEST: generated.path, ...env }, { logLines });
 
-async function post(body: unknown): Promise<GraphQLResponse> {
-  const response = await fetch(`${app!.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
-}
+const post = (body: unknown) => postJson(app!.url, body);
 
 /** A client built with Apollo's persisted query list: it sends the manifest's ids, never the documents. */
 function listClient(baseUrl: string) {
