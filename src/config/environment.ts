@@ -293,7 +293,7 @@ function checkBudget(env: Environment, context: z.RefinementCtx): void {
     problem(
       'CLIENT_COST_BUDGET',
       `must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES (${env.GRAPHQL_MAX_COST} × ${instances}): ` +
-        "each instance's share (what it keeps in memory, without Redis) must pay for any document the limits accept",
+        "each instance's share (what it keeps in memory, without Redis or while Redis cannot be reached) must pay for any document the limits accept",
     );
   }
   const restore = env.CLIENT_COST_RESTORE_PER_SECOND ?? budget / DEFAULT_BUDGET_REFILL_SECONDS;
@@ -354,7 +354,7 @@ export const environmentDescriptions: Record<keyof Environment, string> = {
   DB_REPLICA_CHECK_INTERVAL_MS: 'how often each replica is checked (reachable, replay lag)',
   DB_TRANSACTION_POOLING: 'behind PgBouncer in transaction mode: send no session settings (set statement_timeout on the role)',
   EXPECTED_INSTANCES:
-    'how many instances share the database, for the connection budget check at start; without REDIS_URL, each keeps 1/EXPECTED_INSTANCES of CLIENT_COST_BUDGET',
+    'how many instances share the database, for the connection budget check at start; each keeps 1/EXPECTED_INSTANCES of CLIENT_COST_BUDGET in memory, without REDIS_URL or while Redis cannot be reached',
   DATA_DIR:
     'data directory of the embedded PostgreSQL; unset = ./.data, or EMBEDDED_PG_SYSTEM_DIR/data-<hash> as root when the OS user postgres cannot reach ./.data',
   EMBEDDED_PG_PORT: 'port of the embedded PostgreSQL',
