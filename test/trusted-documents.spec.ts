@@ -133,8 +133,11 @@ describe('TRUSTED_DOCUMENTS=log', () => {
       const response = await graphql(app.url, OTHER);
       expect([response.status, response.body.data]).toEqual([200, { interviewSessions: { totalCount: 0 } }]);
     }
+    // The manifest's operations, by Apollo Client's link and by documentId, are not reported.
     const { client } = listClient(app.url);
-    await client.mutate({ mutation: gql(DOCUMENTS.Create), variables: { input: INPUT } });
+    const created = await client.mutate({ mutation: gql(DOCUMENTS.Create), variables: { input: INPUT } });
+    const { id } = (created.data as any).createInterviewSession;
+    expect((await post({ documentId: generated.idOf('Session'), variables: { id } })).body.data.interviewSession.id).toBe(id);
     expect((await graphql(app.url, getIntrospectionQuery())).status).toBe(200);
     // An unknown id is not found in either mode: nothing enforce would change.
     expect(errorCodes(await post({ documentId: sha256(OTHER) }))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
