@@ -1,7 +1,7 @@
 /**
  * The floor: what the benchmark's requests cost with no GraphQL engine and no ORM. `node:http` +
- * one `pg.Pool` (max 20); each of the benchmark's fixed documents (QUERIES, exactly as sent) maps
- * to a handler that runs one SQL statement and writes the same JSON as the real server. Anything
+ * one `pg.Pool` (max 20); each of the benchmark's fixed documents (QUERIES, exactly as sent, or
+ * by id) maps to a handler that runs one SQL statement and writes the same JSON as the real server. Anything
  * else is refused, so it is a yardstick, not a server.
  *
  *   DATABASE_URL=postgresql://… PORT=4100 npx ts-node --transpile-only bench/floor-server.ts
@@ -9,6 +9,7 @@
  * run.ts imports QUERIES from here and runs a plain-JS transpile of this file (no ts-node in the
  * measured process).
  */
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import { v7 as uuidv7, validate as isUuid } from 'uuid';
@@ -161,6 +162,24 @@ const HANDLERS = new Map<string, Handler>([
   [QUERIES.ping, async () => ({ data: { __typename: 'Query' } })],
 ]);
 
+/**
+ * What the real server's cost model prices each document at (src/graphql/query-cost.ts, default
+ * settings): every response it runs carries it in `extensions.cost`, so the floor writes it too.
+ * The bench's checks compare the answers, so a change to the cost model shows up there.
+ */
+const COSTS = new Map<string, number>([
+  [QUERIES.list, 226],
+  [QUERIES.listAfter, 226],
+  [QUERIES.byId, 11],
+  [QUERIES.create, 11],
+  [QUERIES.start, 11],
+  [QUERIES.complete, 11],
+  [QUERIES.ping, 1],
+]);
+
+/** The documents by their SHA-256, as a client names them by `documentId` (`sha256:<hex>`). */
+const BY_ID = new Map(Object.values(QUERIES).map((query) => [`sha256:${createHash('sha256').update(query).digest('hex')}`, query]));
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const json = `${JSON.stringify(body)}\n`; // Apollo ends its JSON with a newline too
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
@@ -174,27 +193,37 @@ async function handle(pool: Pool, req: IncomingMessage, res: ServerResponse): Pr
   }
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  let request: { query?: string; variables?: Variables };
+  let request: { query?: string; documentId?: string; variables?: Variables };
   try {
     request = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
     send(res, 400, { errors: [{ message: 'the body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
-  const handler = HANDLERS.get(request.query ?? '');
+  const query = request.query ?? BY_ID.get(request.documentId ?? '') ?? '';
+  const handler = HANDLERS.get(query);
   if (!handler) {
     send(res, 400, { errors: [{ message: 'the floor knows only the benchmark documents', extensions: { code: 'BAD_REQUEST' } }] });
     return;
   }
+  const extensions = { cost: { requested: COSTS.get(query) } };
   try {
-    send(res, 200, await handler(pool, request.variables ?? {}));
+    send(res, 200, { ...(await handler(pool, request.variables ?? {})), extensions });
   } catch (error) {
     if (error instanceof ClientError) {
-      send(res, 200, { errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }], data: null });
+      send(res, 200, {
+        errors: [{ message: error.message, extensions: { code: error.code, ...error.extensions } }],
+        data: null,
+        extensions,
+      });
       return;
     }
     console.error(error);
-    send(res, 200, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }], data: null });
+    send(res, 200, {
+      errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      data: null,
+      extensions,
+    });
   }
 }
 

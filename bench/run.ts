@@ -13,7 +13,10 @@
  *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; Q1-auth and Q2-auth are Q1 and Q2 with a
  *                                 bearer token, against a second server with AUTH_MODE=jwt (HS256);
  *                                 W is writes only; Q4-keys and W-keys send each write with an
- *                                 Idempotency-Key; "fairness" is the attack check (bench/fairness.ts)
+ *                                 Idempotency-Key; Q1-id and Q2-id are Q1 and Q2 sent by id
+ *                                 (`documentId`), against a server with TRUSTED_DOCUMENTS=enforce and
+ *                                 a manifest of the bench's documents; "fairness" is the attack check
+ *                                 (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -24,7 +27,7 @@
  */
 import autocannon, { type AutocannonInstance } from 'autocannon';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -138,17 +141,23 @@ async function post(
   query: string,
   variables?: Record<string, unknown>,
   headers: Record<string, string> = {},
+  encode: Encode = body,
 ): Promise<Post> {
   const response = await fetch(target.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    body: encode(query, variables),
   });
   const text = await response.text();
   return { status: response.status, text, body: JSON.parse(text) };
 }
 
-const body = (query: string, variables?: Record<string, unknown>) => JSON.stringify({ query, variables });
+/** How a request carries its document: as text, or by id. */
+type Encode = (query: string, variables?: Record<string, unknown>) => string;
+const body: Encode = (query, variables) => JSON.stringify({ query, variables });
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** By id, as GraphQL Codegen's client preset sends a document: the manifest's id (its SHA-256) in `documentId`. */
+const bodyById: Encode = (query, variables) => JSON.stringify({ documentId: `sha256:${sha256(query)}`, variables });
 
 /** Counters the autocannon callbacks fill during one load run. */
 let live = { graphqlErrors: 0, kinds: {} as Record<string, number> };
@@ -171,8 +180,10 @@ interface Scenario {
   auth?: boolean;
   /** Every write carries an Idempotency-Key (the floor ignores it). */
   keys?: boolean;
-  /** `keys`: every write carries an Idempotency-Key. */
-  requests(fixtures: Fixtures, keys: boolean): AutocannonRequest[];
+  /** Sent by id, to the server that runs with TRUSTED_DOCUMENTS=enforce (the floor gets the same ids). */
+  byId?: boolean;
+  /** `encode`: as text or by id; `keys`: every write carries an Idempotency-Key. */
+  requests(fixtures: Fixtures, encode: Encode, keys: boolean): AutocannonRequest[];
 }
 
 /**
@@ -198,6 +209,7 @@ async function signBenchToken(): Promise<string> {
 }
 
 const headersOf = (scenario: Scenario) => (scenario.auth ? benchAuth.headers : {});
+const encodingOf = (scenario: Scenario) => (scenario.byId ? bodyById : body);
 
 const randomId = (ids: string[]) => ids[Math.floor(Math.random() * ids.length)]!;
 
@@ -246,16 +258,16 @@ const SCENARIOS: Scenario[] = [
     key: 'Q1',
     title: 'list IN_PROGRESS, first 20',
     connections: config.connections,
-    requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
+    requests: (_fixtures, encode) => [{ method: 'POST', body: encode(QUERIES.list), onResponse: checkResponse }],
   },
   {
     key: 'Q2',
     title: 'one session by random id',
     connections: config.connections,
-    requests: ({ ids }) => [
+    requests: ({ ids }, encode) => [
       {
         method: 'POST',
-        setupRequest: (request: AutocannonRequest) => ({ ...request, body: body(QUERIES.byId, { id: randomId(ids) }) }),
+        setupRequest: (request: AutocannonRequest) => ({ ...request, body: encode(QUERIES.byId, { id: randomId(ids) }) }),
         onResponse: checkResponse,
       },
     ],
@@ -270,7 +282,7 @@ const SCENARIOS: Scenario[] = [
     key: 'Q4',
     title: '45% Q1, 45% Q2, 10% create/start/complete',
     connections: config.connections,
-    requests: ({ ids }, keys) =>
+    requests: ({ ids }, _encode, keys) =>
       mixedRequests(keys, () => {
         const roll = Math.random();
         if (roll < 0.45) return ['list', body(QUERIES.list)];
@@ -282,7 +294,7 @@ const SCENARIOS: Scenario[] = [
     key: 'W',
     title: 'create/start/complete only',
     connections: config.connections,
-    requests: (_fixtures, keys) => mixedRequests(keys, nextWrite),
+    requests: (_fixtures, _encode, keys) => mixedRequests(keys, nextWrite),
   },
   {
     key: 'Q1-overload',
@@ -291,7 +303,8 @@ const SCENARIOS: Scenario[] = [
     requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
   },
 ];
-// The same requests with authentication on: what it costs is the difference from Q1 and Q2.
+// The same requests with authentication on, and sent by id to trusted documents: what each costs
+// is the difference from Q1 and Q2.
 for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
@@ -300,6 +313,10 @@ for (const key of ['Q1', 'Q2']) {
 for (const key of ['Q4', 'W']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-keys`, title: `${plain.title}, each write with an Idempotency-Key`, keys: true });
+}
+for (const key of ['Q1', 'Q2']) {
+  const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
+  SCENARIOS.push({ ...plain, key: `${key}-id`, title: `${plain.title}, sent by id (TRUSTED_DOCUMENTS=enforce)`, byId: true });
 }
 
 // ───────────────────────────── load runs ─────────────────────────────
@@ -328,7 +345,7 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
     connections: scenario.connections,
     duration: seconds,
     headers: { 'content-type': 'application/json', ...headersOf(scenario) },
-    requests: scenario.requests(fixtures, scenario.keys ?? false),
+    requests: scenario.requests(fixtures, encodingOf(scenario), scenario.keys ?? false),
   });
   current.on('response', (_client, _status, _bytes, ms) => {
     if (responses === latencies.length) {
@@ -469,8 +486,12 @@ async function sameAnswer(
   query: string,
   variables?: Record<string, unknown>,
   headers?: Record<string, string>,
+  encode?: Encode,
 ) {
-  const [fromServer, fromFloor] = await Promise.all([post(server, query, variables, headers), post(floor, query, variables, headers)]);
+  const [fromServer, fromFloor] = await Promise.all([
+    post(server, query, variables, headers, encode),
+    post(floor, query, variables, headers, encode),
+  ]);
   assertCheck(
     fromServer.status === 200 && !fromServer.body.errors,
     `server answered ${fromServer.status} ${fromServer.text.slice(0, 300)}`,
@@ -497,8 +518,9 @@ async function checkPage(
   variables: Record<string, unknown> | undefined,
   offset: number,
   headers?: Record<string, string>,
+  encode?: Encode,
 ) {
-  const { data, identicalBytes } = await sameAnswer(server, floor, query, variables, headers);
+  const { data, identicalBytes } = await sameAnswer(server, floor, query, variables, headers, encode);
   const { nodes, pageInfo } = data.interviewSessions;
   nodes.forEach((node: unknown, i: number) => assertSession(node, `nodes[${i}]`));
   assertCheck(
@@ -577,16 +599,17 @@ async function runChecks(
   for (const scenario of scenarios) {
     const server = serverFor(scenario);
     const headers = headersOf(scenario);
-    const key = scenario.key.replace(/-(auth|keys)$/, '');
+    const encode = encodingOf(scenario);
+    const key = scenario.key.replace(/-(auth|keys|id)$/, '');
     try {
       let identicalBytes: boolean;
       if (key === 'Q1' || key === 'Q1-overload') {
-        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0, headers);
+        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0, headers, encode);
       } else if (key === 'Q3') {
         identicalBytes = await checkPage(db, server, floor, QUERIES.listAfter, { after: fixtures.cursor }, 5000);
       } else if (key === 'Q2') {
         const id = fixtures.ids[0]!;
-        const answer = await sameAnswer(server, floor, QUERIES.byId, { id }, headers);
+        const answer = await sameAnswer(server, floor, QUERIES.byId, { id }, headers, encode);
         assertSession(answer.data.interviewSession, 'interviewSession');
         assertCheck(answer.data.interviewSession.id === id, 'interviewSession is another session');
         identicalBytes = answer.identicalBytes;
@@ -608,8 +631,12 @@ async function runChecks(
 
 // ───────────────────────────── main ─────────────────────────────
 
-/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys): its server CPU per request against its plain twin's, same run. */
-function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys') {
+/**
+ * What a variant changes (`-auth`: authentication; `-keys`: Idempotency-Keys; `-id`: sending by id
+ * to trusted documents): each variant scenario's server CPU per request against its plain twin's,
+ * same run.
+ */
+function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-id') {
   return summaries.flatMap((on) => {
     const off = on.scenario.endsWith(suffix) && summaries.find((summary) => summary.scenario === on.scenario.slice(0, -suffix.length));
     if (!off) return [];
@@ -638,6 +665,17 @@ function prepareRuntime(): void {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   });
   writeFileSync(join(RUNTIME, 'floor-server.js'), outputText);
+  writeFileSync(TRUSTED_DOCUMENTS_MANIFEST, JSON.stringify(manifestOf(Object.values(QUERIES))));
+}
+
+/** The bench's documents as a client build would list them (Apollo's manifest format), for the -id scenarios. */
+const TRUSTED_DOCUMENTS_MANIFEST = join(RUNTIME, 'persisted-query-manifest.json');
+function manifestOf(documents: string[]) {
+  const operations = documents.map((document) => {
+    const [, type = 'query', name = ''] = /^(query|mutation) (\w+)/.exec(document) ?? [];
+    return { id: sha256(document), name, type, body: document };
+  });
+  return { format: 'apollo-persisted-query-manifest', version: 1, operations };
 }
 
 /** What was measured: the commit, whether src/ had uncommitted changes, and whether dist/ predates src/. */
@@ -695,42 +733,38 @@ async function main(): Promise<void> {
     prepareRuntime();
     const profileArgs = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
     benchAuth.headers = { authorization: `Bearer ${await signBenchToken()}` };
-    // Run the server exactly as `npm run start:prod` does, V8 flags included.
+    // Run the server exactly as `npm run start:prod` does, V8 flags included. The access log on,
+    // as deployed: a line per request is part of what a request costs. No load balancer to drain
+    // from: stop at once (a CPU profile is written at the exit).
     const productionFlags = productionNodeFlags();
-    const server = await startTarget(
-      'server',
-      serverMain,
-      [...productionFlags, ...profileArgs],
-      // The access log on, as deployed: a line per request is part of what a request costs.
-      // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates. No load
-      // balancer to drain from: stop at once (a CPU profile is written at the exit).
-      { NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_MODE: 'none', SHUTDOWN_DRAIN_DELAY_MS: '0' },
-      'interview-sessions-api',
-    );
+    const startServer = (env: Record<string, string>, logName?: string) =>
+      startTarget(
+        'server',
+        serverMain,
+        [...productionFlags, ...profileArgs],
+        { NODE_ENV: 'production', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env },
+        'interview-sessions-api',
+        logName,
+      );
+    // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates.
+    const server = await startServer({ AUTH_MODE: 'none' });
     // Authentication on, for the -auth scenarios: the same server verifying a bearer token on every request.
     const authServer = scenarios.some((scenario) => scenario.auth)
-      ? await startTarget(
-          'server',
-          serverMain,
-          [...productionFlags, ...profileArgs],
-          {
-            NODE_ENV: 'production',
-            LOG_LEVEL: 'info',
-            AUTH_MODE: 'jwt',
-            AUTH_JWT_SECRET: benchAuth.secret,
-            AUTH_JWT_ISSUER: benchAuth.issuer,
-            AUTH_JWT_AUDIENCE: benchAuth.audience,
-            SHUTDOWN_DRAIN_DELAY_MS: '0',
-          },
-          'interview-sessions-api',
+      ? await startServer(
+          { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: benchAuth.secret, AUTH_JWT_ISSUER: benchAuth.issuer, AUTH_JWT_AUDIENCE: benchAuth.audience },
           'server-auth',
         )
       : undefined;
-    const serverFor = (scenario: Scenario) => (scenario.auth && authServer ? authServer : server);
+    // Trusted documents enforced, for the -id scenarios: the same server, answering documents named by id.
+    const trustedServer = scenarios.some((scenario) => scenario.byId)
+      ? await startServer({ AUTH_MODE: 'none', TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_MANIFEST }, 'server-trusted')
+      : undefined;
+    const serverFor = (scenario: Scenario) =>
+      (scenario.auth ? authServer : undefined) ?? (scenario.byId ? trustedServer : undefined) ?? server;
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(
       `server pid ${server.pid} on ${server.url}, ${authServer ? `server with auth pid ${authServer.pid} on ${authServer.url}, ` : ''}` +
-        `floor pid ${floor.pid} on ${floor.url}`,
+        `${trustedServer ? `server with trusted documents pid ${trustedServer.pid} on ${trustedServer.url}, ` : ''}floor pid ${floor.pid} on ${floor.url}`,
     );
 
     const checks = await runChecks(db, serverFor, floor, fixtures, scenarios);
@@ -763,9 +797,11 @@ async function main(): Promise<void> {
     console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
     const authCost = variantCostOf(summaries, '-auth');
     const keysCost = variantCostOf(summaries, '-keys');
+    const byIdCost = variantCostOf(summaries, '-id');
     for (const [what, costs] of [
       ['auth on vs off', authCost],
       ['Idempotency-Keys on vs off', keysCost],
+      ['by id (trusted documents) vs as text', byIdCost],
     ] as const) {
       for (const { scenario, offCpuUs, onCpuUs, addedPercent } of costs) {
         console.log(
@@ -793,6 +829,7 @@ async function main(): Promise<void> {
       summary: summaries,
       authCost,
       keysCost,
+      byIdCost,
       table,
       fairness: fairnessResult,
       runs,

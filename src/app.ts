@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticator';
+import type { CostBudget } from './graphql/budgets/cost-budget';
+import { openCostBudget } from './graphql/budgets/open-cost-budget';
 import type { Config } from './config/config';
 import { openDatabase, type Database } from './database/database';
 import { registerDatabaseMetrics } from './database/database-metrics';
 import { prepareDatabase } from './database/start-up';
 import { createApolloServer } from './graphql/apollo-server';
 import { contextFunction } from './graphql/context';
+import { OperationCosts } from './graphql/operation-costs';
 import { buildApiSchema } from './graphql/schema';
 import { createHttpServer } from './http/server';
 import { startExpiredKeysCleanup, type ExpiredKeysCleanup } from './idempotency/expired-keys-cleanup';
@@ -14,6 +17,8 @@ import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { StartupError } from './startup-error';
+import { untrustedDocumentCheck } from './graphql/trusted-documents/enforcement';
+import { loadTrustedDocuments } from './graphql/trusted-documents/load-trusted-documents';
 
 export interface App {
   http: FastifyInstance;
@@ -33,11 +38,16 @@ export interface App {
 }
 
 /**
- * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
- * HTTP server, listening.
+ * The feature modules' schema (and the trusted documents checked against it) → database →
+ * authentication → GraphQL (Apollo) → HTTP server, listening.
  */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
+  // Before the database: a manifest the schema no longer serves stops the start at once.
+  const schema = await buildApiSchema(resolvers);
+  const costs = new OperationCosts();
+  const trusted = loadTrustedDocuments(config.graphql, schema, costs, logger);
   const database = await openDatabase(config.database, entities, logger);
+  let budget: CostBudget | undefined;
   try {
     // Metrics first, so that they count the first connections too.
     const metrics = createMetrics();
@@ -47,17 +57,24 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
+    budget = await openCostBudget(config.budget, logger, metrics);
+    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted, budget });
     await apollo.start();
     const { ttlSeconds, cleanupIntervalMs } = config.idempotency;
     const keysCleanup = startExpiredKeysCleanup(database.orm, database.pool, cleanupIntervalMs, logger);
     let draining = false;
     const http = await createHttpServer({
       limits: config.http.limits,
+      trustProxy: config.http.trustProxy,
       logger,
       metrics,
       apollo,
-      context: contextFunction(() => database.forRequest(), authenticator, new IdempotencyKeys(ttlSeconds, logger)),
+      context: contextFunction(
+        () => database.forRequest(),
+        authenticator,
+        new IdempotencyKeys(ttlSeconds, logger),
+        untrustedDocumentCheck(trusted, config.graphql),
+      ),
       instanceState: async () => (draining ? { draining } : { draining, database: await database.health(), replicas: database.replicas }),
       draining: () => draining,
     });
@@ -75,10 +92,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stop: async () => {
         await http.close();
         await keysCleanup.stop();
+        await budget?.close();
         await database.close();
       },
     };
   } catch (error) {
+    await budget?.close();
     await database.close();
     throw error;
   }

@@ -31,6 +31,13 @@ export const ErrorCode = {
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+
+  // Trusted documents and budgets (docs/trusted-documents-and-budgets.md).
+  /** TRUSTED_DOCUMENTS=enforce: a document sent as text that is not one of the manifest's. */
+  PERSISTED_QUERY_NOT_IN_LIST: 'PERSISTED_QUERY_NOT_IN_LIST',
+  /** The operation would have overdrawn its client's cost budget. */
+  RATE_LIMITED: 'RATE_LIMITED',
 
   // A limit, refused before anything runs.
   QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',

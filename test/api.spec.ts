@@ -91,12 +91,13 @@ describe('interviewSession(id)', () => {
   it('returns the session with every field', async () => {
     const created = await createSession();
     const response = await request(`query ($id: ID!) { interviewSession(id: $id) { ${FIELDS} } }`, { id: created.id });
-    expect(response.body).toEqual({ data: { interviewSession: created } });
+    // The cost: 2 for the object field, 1 for each of its nine scalar fields.
+    expect(response.body).toEqual({ data: { interviewSession: created }, extensions: { cost: { requested: 11 } } });
   });
 
   it('returns null for an id that does not exist', async () => {
     const response = await request(`{ interviewSession(id: "01890a5d-ac96-774b-bcce-b302099a8057") { id } }`);
-    expect(response.body).toEqual({ data: { interviewSession: null } });
+    expect(response.body).toEqual({ data: { interviewSession: null }, extensions: { cost: { requested: 3 } } });
   });
 
   it('reads what each operation of one document selects, when operations share a fragment', async () => {
@@ -214,8 +215,8 @@ describe('deleteInterviewSession', () => {
   it('deletes the session and says so; a second delete finds nothing', async () => {
     const { id } = await createSession();
     const remove = () => request(`mutation ($id: ID!) { deleteInterviewSession(id: $id) }`, { id });
-    expect((await remove()).body).toEqual({ data: { deleteInterviewSession: true } });
-    expect((await remove()).body).toEqual({ data: { deleteInterviewSession: false } });
+    expect((await remove()).body).toEqual({ data: { deleteInterviewSession: true }, extensions: { cost: { requested: 1 } } });
+    expect((await remove()).body).toEqual({ data: { deleteInterviewSession: false }, extensions: { cost: { requested: 1 } } });
     expect(await app.db.query(`select id from interview_session where id = $1`, [id])).toEqual([]);
   });
 

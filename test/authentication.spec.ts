@@ -2,6 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { errorCodes, graphql, type GraphQLResponse } from './support/graphql-client';
 import { health } from './support/health';
 import { ifSetUp } from './support/if-set-up';
+import { logged, requestLines } from './support/log-lines';
 import { authRejections, sample, scrape } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
 import {
@@ -32,9 +33,6 @@ const key = secretKey(secret);
 const sign = (options?: TokenOptions) => signToken(key, options);
 const seconds = (fromNow: number) => Math.floor(Date.now() / 1000) + fromNow;
 const jwtEnvironment = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE };
-
-const logged = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, any>);
-const requestLines = (lines: string[]) => logged(lines).filter((line) => line.msg === 'graphql request');
 
 /** The refusal every request without a valid token gets, whatever it asked: nothing else in it. */
 function expectRefused(response: GraphQLResponse, challenge: string): void {
@@ -89,7 +87,7 @@ describe('with AUTH_MODE=jwt and a shared secret, in production', () => {
         undefined,
         'Query',
       ]);
-      expect([typename.status, typename.body]).toEqual([200, { data: { __typename: 'Query' } }]);
+      expect([typename.status, typename.body]).toEqual([200, { data: { __typename: 'Query' }, extensions: { cost: { requested: 1 } } }]);
     });
   });
 
@@ -201,6 +199,7 @@ describe('with AUTH_MODE=jwt and a shared secret, in production', () => {
             extensions: { code: 'FORBIDDEN', scope: 'sessions:write' },
           }),
         ],
+        extensions: { cost: { requested: 4 } },
       });
       expect(await storedSessions()).toBe(0);
       expect(await authRejections(app.url, 'insufficient_scope')).toBe(before + 1);

@@ -1,5 +1,6 @@
 import { errorCodes, graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
+import { logged } from './support/log-lines';
 import { sample, scrape } from './support/metrics';
 import { openSocket, parseResponse, readUntilClosed, sendRaw } from './support/raw-http';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -11,7 +12,6 @@ import { AUDIENCE, bearer, ISSUER, newSecret, secretKey, signToken } from './sup
  * (docs/security.md, "Hostile input").
  */
 
-const logged = (lines: string[]) => lines.map((line) => JSON.parse(line) as Record<string, any>);
 const refusals = async (app: TestApp, reason: string) =>
   sample(await scrape(app.url), 'http_requests_refused_total', `{reason="${reason}"}`) ?? 0;
 
@@ -76,7 +76,7 @@ describe('with the default limits', () => {
     it('may be left out by an HTTP/1.0 client, which is served', async () => {
       const response = await post('', '1.0');
       expect(response.status).toBe(200);
-      expect(JSON.parse(response.body)).toEqual({ data: { __typename: 'Query' } });
+      expect(JSON.parse(response.body)).toEqual({ data: { __typename: 'Query' }, extensions: { cost: { requested: 1 } } });
     });
 
     it('is served with a port, an IPv4 or an IPv6 address', async () => {
@@ -300,6 +300,7 @@ describe('with AUTH_MODE=jwt', () => {
       expect(response.headers.get('www-authenticate')).toBe('Bearer error="insufficient_scope", scope="sessions:read"');
       expect(response.body).toEqual({
         errors: [{ message: expect.stringContaining('sessions:read'), extensions: { code: 'FORBIDDEN', scope: 'sessions:read' } }],
+        extensions: { cost: { requested: 5 } },
       });
       expect(await app.db.query('select id from interview_session')).toEqual(before);
     });

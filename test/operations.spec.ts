@@ -190,7 +190,6 @@ describe('limits on what a request may ask', () => {
   });
 
   it.each([
-    // 200 for the persisted query: Apollo's convention, so that APQ clients fall back to sending the query.
     [
       'a subscription (this API offers none)',
       { query: 'subscription { interviewSessions { totalCount } }' },
@@ -204,10 +203,17 @@ describe('limits on what a request may ask', () => {
       'OPERATION_RESOLUTION_FAILURE',
     ],
     [
-      'a persisted query (this API offers none)',
+      'a persisted query of a version other than 1',
       { query: '{ __typename }', extensions: { persistedQuery: { version: 2, sha256Hash: 'x' } } },
+      400,
+      'BAD_REQUEST',
+    ],
+    // 200 for an unknown hash: Apollo's convention, so that APQ clients fall back to sending the document.
+    [
+      'a persisted query this server does not know',
+      { extensions: { persistedQuery: { version: 1, sha256Hash: 'x' } } },
       200,
-      'PERSISTED_QUERY_NOT_SUPPORTED',
+      'PERSISTED_QUERY_NOT_FOUND',
     ],
   ])('answers %s with a client error of its own code', async (_case, body, status, code) => {
     const response = await post(JSON.stringify(body));

@@ -1,5 +1,5 @@
 import { StartupError } from '../startup-error';
-import { authModeOf, environmentSchema, type Environment, type JwtAlgorithm } from './environment';
+import { authModeOf, DEFAULT_BUDGET_REFILL_SECONDS, environmentSchema, type Environment, type JwtAlgorithm } from './environment';
 
 export interface PoolConfig {
   min: number;
@@ -62,6 +62,21 @@ export type AuthConfig =
       tokenCacheSize: number;
     };
 
+/** A budget of cost points per client (budgets/). */
+export interface BudgetConfig {
+  /** Points a client may spend before it waits, across all instances. */
+  size: number;
+  restorePerSecond: number;
+  /** Without Redis, each instance keeps this share of the budget: 1 / expectedInstances. */
+  expectedInstances: number;
+  /** Where the instances share the budgets; none: each keeps its share in memory. */
+  redis?: { url: string; keyPrefix: string; timeoutMs: number };
+}
+
+export type TrustedDocumentsConfig =
+  /** `ignoredManifest`: TRUSTED_DOCUMENTS_MANIFEST, set but not read. */
+  { mode: 'off'; ignoredManifest?: string } | { mode: 'log' | 'enforce'; manifest: string };
+
 export interface Config {
   nodeEnv: Environment['NODE_ENV'];
   logLevel: Environment['LOG_LEVEL'];
@@ -74,11 +89,22 @@ export interface Config {
     shutdownTimeoutMs: number;
     /** What one client may hold of the HTTP server. */
     limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
+    /** Fastify's trustProxy: which peers' X-Forwarded-For says who the client is. */
+    trustProxy: boolean | string[];
   };
-  graphql: { introspection: boolean; executor: Environment['GRAPHQL_EXECUTOR']; limits: QueryLimits };
+  graphql: {
+    introspection: boolean;
+    executor: Environment['GRAPHQL_EXECUTOR'];
+    limits: QueryLimits;
+    /** Memory for automatic persisted queries; 0: not offered. */
+    apqCacheBytes: number;
+    trustedDocuments: TrustedDocumentsConfig;
+  };
   idempotency: { ttlSeconds: number; required: boolean; cleanupIntervalMs: number };
   auth: AuthConfig;
   database: DatabaseConfig;
+  /** None: clients have no budget. */
+  budget?: BudgetConfig;
 }
 
 /**
@@ -125,6 +151,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
         maxConnections: env.HTTP_MAX_CONNECTIONS,
       },
+      trustProxy: env.HTTP_TRUST_PROXY,
     },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION,
@@ -136,6 +163,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         countCost: env.GRAPHQL_COUNT_COST,
         maxTokens: env.GRAPHQL_MAX_TOKENS,
       },
+      apqCacheBytes: env.GRAPHQL_APQ_CACHE_MB * 2 ** 20,
+      trustedDocuments: trustedDocumentsConfig(env),
     },
     idempotency: {
       ttlSeconds: env.IDEMPOTENCY_KEY_TTL_SECONDS,
@@ -143,6 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cleanupIntervalMs: env.IDEMPOTENCY_KEY_CLEANUP_INTERVAL_MS,
     },
     auth: authConfig(env),
+    budget: budgetConfig(env),
     database: {
       url: env.DATABASE_URL,
       replicas: {
@@ -202,6 +232,29 @@ function authConfig(env: Environment): AuthConfig {
     clockToleranceSeconds: env.AUTH_JWT_CLOCK_TOLERANCE_SECONDS,
     tokenCacheSize: env.AUTH_TOKEN_CACHE_SIZE,
   };
+}
+
+function budgetConfig(env: Environment): BudgetConfig | undefined {
+  const size = env.CLIENT_COST_BUDGET;
+  if (size === undefined) return undefined;
+  return {
+    size,
+    restorePerSecond: env.CLIENT_COST_RESTORE_PER_SECOND ?? Math.ceil(size / DEFAULT_BUDGET_REFILL_SECONDS),
+    expectedInstances: env.EXPECTED_INSTANCES,
+    redis:
+      env.REDIS_URL === undefined ? undefined : { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, timeoutMs: env.REDIS_TIMEOUT_MS },
+  };
+}
+
+/** The schema has checked that log and enforce have a manifest (environment.ts). */
+function trustedDocumentsConfig({
+  TRUSTED_DOCUMENTS: mode = 'off',
+  TRUSTED_DOCUMENTS_MANIFEST: manifest,
+}: Environment): TrustedDocumentsConfig {
+  if (mode === 'off') return { mode, ignoredManifest: manifest };
+  // checkTrustedDocuments (environment.ts) has refused this already; here it narrows the type.
+  if (manifest === undefined) throw new ConfigError(`Invalid configuration: TRUSTED_DOCUMENTS=${mode} needs TRUSTED_DOCUMENTS_MANIFEST`);
+  return { mode, manifest };
 }
 
 /** `FOO=` in a .env file means "not set", not "set to the empty string". */

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -59,6 +60,38 @@ const commaList = () =>
       .filter(Boolean),
   );
 
+/** proxy-addr's names for address ranges, as Fastify's trustProxy takes them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyAddress = (entry: string) => {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  if (PROXY_RANGES.includes(entry)) return true;
+  const family = isIP(address);
+  return (
+    family !== 0 && rest.length === 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)))
+  );
+};
+
+/** Which peers may say, in X-Forwarded-For, whom they forward for: none, all, or these addresses and ranges. */
+const trustedProxies = () =>
+  z
+    .string()
+    .transform((value, context): boolean | string[] => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      const entries = value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+      const wrong = entries.filter((entry) => !isProxyAddress(entry));
+      if (entries.length === 0 || wrong.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be false, true, or the proxies' addresses and ranges (e.g. 10.0.0.0/8,loopback); not ${wrong.join(', ') || 'empty'}`,
+        });
+      }
+      return entries;
+    })
+    .default(false);
+
 const postgresUrl = z.url({
   protocol: /^postgres(ql)?$/,
   error: 'must be a URL like postgresql://user:password@host:5432/database',
@@ -77,10 +110,15 @@ export const environmentSchema = z
     GRAPHQL_MAX_COST: integer(5_000, 1),
     GRAPHQL_COUNT_COST: integer(900, 0),
     GRAPHQL_MAX_TOKENS: integer(10_000, 100),
+    GRAPHQL_APQ_CACHE_MB: integer(8, 0, 1_024),
+    // Unset: off without a manifest; with one, it must be chosen (checkTrustedDocuments).
+    TRUSTED_DOCUMENTS: z.enum(['off', 'log', 'enforce'], { error: 'must be off, log or enforce' }).optional(),
+    TRUSTED_DOCUMENTS_MANIFEST: z.string().min(1).optional(),
     HTTP_BODY_LIMIT_BYTES: integer(102_400, 1_024),
     HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
     HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
     HTTP_MAX_CONNECTIONS: integer(2_000, 1),
+    HTTP_TRUST_PROXY: trustedProxies(),
     // Unset: a production default, 0 elsewhere (config.ts).
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
     SHUTDOWN_TIMEOUT_MS: integer(10_000, 0),
@@ -143,12 +181,24 @@ export const environmentSchema = z
     DB_MAX_CONNECTIONS_PER_REQUEST: integer(2, 1),
     DB_EXPENSIVE_READS_PERCENT: integer(25, 1, 100),
     DB_EXPENSIVE_READS_WAIT_MS: integer(1_000, 0),
+
+    // Unset: no budget (checkBudget).
+    CLIENT_COST_BUDGET: optionalInteger(1, 1_000_000_000),
+    // Unset: the budget refills in a minute.
+    CLIENT_COST_RESTORE_PER_SECOND: optionalInteger(1, 1_000_000_000),
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a URL like redis://user:password@host:6379/0' }).optional(),
+    REDIS_KEY_PREFIX: z.string().min(1).default('interview-sessions-api:'),
+    REDIS_TIMEOUT_MS: integer(50, 1, 10_000),
   })
   .refine((env) => env.DB_POOL_MIN <= env.DB_POOL_MAX, {
     path: ['DB_POOL_MIN'],
     error: 'must not be greater than DB_POOL_MAX',
   })
-  .superRefine(checkAuthentication);
+  .superRefine((env, context) => {
+    checkAuthentication(env, context);
+    checkTrustedDocuments(env, context);
+    checkBudget(env, context);
+  });
 
 export type Environment = z.infer<typeof environmentSchema>;
 
@@ -204,6 +254,62 @@ function checkAuthentication(env: Environment, context: z.RefinementCtx): void {
 }
 
 /**
+ * Trusted documents need a manifest; a manifest needs a choice of mode, since `log` and
+ * `enforce` do very different things to the clients that are not in it.
+ */
+function checkTrustedDocuments(env: Environment, context: z.RefinementCtx): void {
+  const mode = env.TRUSTED_DOCUMENTS;
+  if ((mode === 'log' || mode === 'enforce') && env.TRUSTED_DOCUMENTS_MANIFEST === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['TRUSTED_DOCUMENTS'],
+      message: `is ${mode}: set TRUSTED_DOCUMENTS_MANIFEST to the manifest of your clients' operations`,
+    });
+  }
+  if (mode === undefined && env.TRUSTED_DOCUMENTS_MANIFEST !== undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['TRUSTED_DOCUMENTS'],
+      message:
+        'must be set with TRUSTED_DOCUMENTS_MANIFEST: log (everything runs; what enforce would refuse is logged), then enforce (only the manifest runs)',
+    });
+  }
+}
+
+/** Seconds the budget takes to refill when CLIENT_COST_RESTORE_PER_SECOND is unset. */
+export const DEFAULT_BUDGET_REFILL_SECONDS = 60;
+/** The longest a budget may take to refill: a client's key lives that long in Redis or in memory. */
+const MAX_BUDGET_REFILL_SECONDS = 86_400;
+
+/**
+ * A budget must pay for the costliest document the limits accept, on every instance (each keeps
+ * its share in memory without Redis, and while Redis cannot be reached), and refill within a day.
+ */
+function checkBudget(env: Environment, context: z.RefinementCtx): void {
+  const problem = (variable: keyof Environment, message: string) => context.addIssue({ code: 'custom', path: [variable], message });
+  const budget = env.CLIENT_COST_BUDGET;
+  if (budget === undefined) {
+    if (env.CLIENT_COST_RESTORE_PER_SECOND !== undefined)
+      problem('CLIENT_COST_RESTORE_PER_SECOND', 'is set, but CLIENT_COST_BUDGET is not: set the budget it refills');
+    return;
+  }
+  const instances = env.EXPECTED_INSTANCES;
+  if (Math.floor(budget / instances) < env.GRAPHQL_MAX_COST) {
+    problem(
+      'CLIENT_COST_BUDGET',
+      `must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES (${env.GRAPHQL_MAX_COST} × ${instances}): ` +
+        "each instance's share (what it keeps in memory, without Redis or while Redis cannot be reached) must pay for any document the limits accept",
+    );
+  }
+  const restore = env.CLIENT_COST_RESTORE_PER_SECOND ?? budget / DEFAULT_BUDGET_REFILL_SECONDS;
+  if (budget / restore > MAX_BUDGET_REFILL_SECONDS)
+    problem(
+      'CLIENT_COST_RESTORE_PER_SECOND',
+      `must refill CLIENT_COST_BUDGET within a day: at least ${Math.ceil(budget / MAX_BUDGET_REFILL_SECONDS)}`,
+    );
+}
+
+/**
  * The sections of docs/configuration.md and .env.example, in their order, each with the page of
  * docs/ that explains its settings.
  */
@@ -214,6 +320,7 @@ export const ENVIRONMENT_SECTIONS = {
   authentication: { title: 'Authentication', explainedIn: 'security.md#authentication' },
   shutdown: { title: 'Shutdown', explainedIn: 'deploying.md#draining' },
   idempotency: { title: 'Retrying safely', explainedIn: 'retrying.md' },
+  trustedDocuments: { title: 'Trusted documents and client budgets', explainedIn: 'trusted-documents-and-budgets.md' },
   database: { title: 'Database', explainedIn: 'operations.md#when-the-database-fails' },
   pool: { title: 'Connection pool', explainedIn: 'operations.md#the-connection-pool' },
   fairUse: { title: 'Fair use of the pool', explainedIn: 'security.md#fair-use' },
@@ -253,6 +360,11 @@ export const environmentDocumentation: Record<keyof Environment, VariableDocumen
     section: 'http',
     description:
       'most client connections open at once; past it, new connections are closed at once (counted in http_requests_refused_total)',
+  },
+  HTTP_TRUST_PROXY: {
+    section: 'http',
+    description:
+      "which peers' X-Forwarded-For names the client (its address is the client's identity for CLIENT_COST_BUDGET with AUTH_MODE=none): false (none: the peer is the client), true (any: only when no client can reach the port), or the proxies' addresses and ranges, comma-separated (10.0.0.0/8,loopback)",
   },
   GRAPHQL_INTROSPECTION: { section: 'graphql', description: 'serve the schema through introspection' },
   GRAPHQL_EXECUTOR: {
@@ -320,6 +432,45 @@ export const environmentDocumentation: Record<keyof Environment, VariableDocumen
       'after SIGTERM/SIGINT, how long /health/ready answers 503 while every request is still served, before the server stops accepting; unset = 10000 with NODE_ENV=production, else 0',
   },
   SHUTDOWN_TIMEOUT_MS: { section: 'shutdown', description: 'how long in-flight requests may run once the server stops accepting' },
+  GRAPHQL_APQ_CACHE_MB: {
+    section: 'trustedDocuments',
+    description:
+      "memory for automatic persisted queries (Apollo Client's persisted-query link) while TRUSTED_DOCUMENTS is off; the least recently used go first; 0 = not offered (PERSISTED_QUERY_NOT_SUPPORTED)",
+  },
+  TRUSTED_DOCUMENTS: {
+    section: 'trustedDocuments',
+    description:
+      'off, log (everything runs; each document not in the manifest is logged once and counted) or enforce (a document sent as text runs only if it is in the manifest: 403 PERSISTED_QUERY_NOT_IN_LIST); unset = off, and must be set with a manifest',
+    example: 'log',
+  },
+  TRUSTED_DOCUMENTS_MANIFEST: {
+    section: 'trustedDocuments',
+    description:
+      "path of the manifest of your clients' operations, in the format of Apollo's generate-persisted-query-manifest; checked against the schema at start",
+    example: './persisted-query-manifest.json',
+  },
+  CLIENT_COST_BUDGET: {
+    section: 'trustedDocuments',
+    description:
+      "cost points each client (its token's sub; its address with AUTH_MODE=none) may spend before it is refused with 429 RATE_LIMITED, refilled over time; unset = no budget (extensions.cost still reports each cost)",
+    example: '100000',
+  },
+  CLIENT_COST_RESTORE_PER_SECOND: {
+    section: 'trustedDocuments',
+    description: 'points per second the budget refills at, on average; unset = the whole budget in 60 s',
+  },
+  REDIS_URL: {
+    section: 'trustedDocuments',
+    description:
+      'Redis the instances share the budgets through; unset = each instance keeps its share (CLIENT_COST_BUDGET / EXPECTED_INSTANCES) in memory',
+    example: 'redis://127.0.0.1:6379/0',
+  },
+  REDIS_KEY_PREFIX: { section: 'trustedDocuments', description: 'prefix of every key this server writes to Redis' },
+  REDIS_TIMEOUT_MS: {
+    section: 'trustedDocuments',
+    description:
+      "longest wait for Redis per request; past it, or with Redis down, the request is charged to the instance's share in memory, and the miss is logged and counted",
+  },
   IDEMPOTENCY_KEY_TTL_SECONDS: {
     section: 'idempotency',
     description: 'how long an Idempotency-Key and its response are kept; past it, the same key executes afresh',

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
@@ -13,8 +14,9 @@ import { ErrorCode } from '../error-codes';
  * (HTTP 503), DATABASE_MISCONFIGURED (HTTP 503), QUERY_TIMED_OUT, EXPENSIVE_READS_BUSY (HTTP 503)
  * or BAD_USER_INPUT; a missing
  * scope becomes FORBIDDEN; anything else is unexpected
- * and masked (see format-error.ts). And of a request refused for its credentials before
- * anything ran: UNAUTHENTICATED (HTTP 401), see refusedCredentialsOf.
+ * and masked (see format-error.ts). And of a request refused before anything ran: for its
+ * credentials, UNAUTHENTICATED (HTTP 401, see refusedCredentialsOf); for a document that is not
+ * a trusted one, PERSISTED_QUERY_NOT_IN_LIST (HTTP 403).
  */
 export interface ClientError {
   code: ErrorCode;
@@ -30,6 +32,8 @@ const {
   UNAUTHENTICATED,
   FORBIDDEN,
   AUTHENTICATION_UNAVAILABLE,
+  PERSISTED_QUERY_NOT_IN_LIST,
+  RATE_LIMITED,
 } = ErrorCode;
 
 /** Seconds a client should wait before retrying while the database is unavailable. */
@@ -118,6 +122,36 @@ export function refusedCredentialsOf(failure: AuthenticationFailure): ClientErro
         http: { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } },
       };
   }
+}
+
+/**
+ * What a client sees of a document refused under TRUSTED_DOCUMENTS=enforce: 403, the code Apollo
+ * Router gives it, and nothing of what the manifest holds.
+ */
+export function untrustedDocumentRefusal(): ClientError & { http: HttpStatus } {
+  return {
+    code: PERSISTED_QUERY_NOT_IN_LIST,
+    message:
+      "This server runs only the operations its clients shipped, and this document is not one of them: send one of the manifest's, by its id",
+    http: { status: 403, headers: {} },
+  };
+}
+
+/**
+ * What a client sees of an operation refused for its budget, before it ran: 429, and when to
+ * retry (RFC 9110 §10.2.3), when enough of the budget is back.
+ */
+export function overBudgetRefusal(retryAfterSeconds: number): ClientError & { http: HttpStatus } {
+  return {
+    code: RATE_LIMITED,
+    message: `This operation costs more than is left of this client's cost budget: retry in ${retryAfterSeconds} s (extensions.cost says where the budget stands)`,
+    http: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
+  };
+}
+
+/** The extensions of an error Apollo answers with a status and headers of its own (it takes them out of the body). */
+export function extensionsWithStatus({ code, http }: { code: string; http: HttpStatus }) {
+  return { code, http: { status: http.status, headers: new HeaderMap(Object.entries(http.headers)) } };
 }
 
 /**

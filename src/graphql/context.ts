@@ -19,6 +19,8 @@ export interface Context {
   readonly principal: Principal;
   /** The request's Idempotency-Key and what became of it; undefined without one. */
   readonly idempotency: IdempotentRequest | undefined;
+  /** The client's address: the peer's, or the one a trusted proxy forwarded for (HTTP_TRUST_PROXY). */
+  readonly clientAddress: string;
 }
 
 /** What the HTTP layer passes on of a request when Apollo asks for its context. */
@@ -28,7 +30,14 @@ export interface RequestHead {
   authorization: string | readonly string[] | undefined;
   /** The Idempotency-Key header, checked (idempotency/idempotency-key-header.ts). */
   idempotencyKey: string | undefined;
+  /** The client's address (Fastify's request.ip). */
+  address: string;
+  /** The text of the request's document, when it sends one rather than naming it by id; read only when asked. */
+  documentText: () => string | undefined;
 }
+
+/** TRUSTED_DOCUMENTS=enforce: the SHA-256 of a document text that may not run; undefined when it may (or there is none). */
+export type UntrustedDocumentCheck = (text: string | undefined) => string | undefined;
 
 /**
  * The context of one request. The global EntityManager's unit of work is never used by a
@@ -43,6 +52,7 @@ class RequestContext implements Context {
     readonly db: RequestDatabase,
     readonly requestId: string,
     readonly principal: Principal,
+    readonly clientAddress: string,
     idempotencyKey: string | undefined,
     keys: IdempotencyKeys,
   ) {
@@ -55,24 +65,29 @@ class RequestContext implements Context {
 }
 
 /**
- * Apollo's context function: authenticates the request, then makes its context. Apollo calls it
- * before it reads the document, so a request without a valid token is refused before anything of
- * it is parsed, validated or executed, introspection and `{ __typename }` included
- * (RejectedRequestError: 401 and its WWW-Authenticate challenge).
+ * Apollo's context function: authenticates the request, checks its document when trusted
+ * documents are enforced, then makes its context. Apollo calls it before it reads the document,
+ * so a request without a valid token is refused before anything of it is parsed, validated or
+ * executed, introspection and `{ __typename }` included (RejectedRequestError: 401 and its
+ * WWW-Authenticate challenge); and so is a document that is not a trusted one (403).
  */
 export function contextFunction(
   database: () => RequestDatabase,
   authenticator: Authenticator,
   idempotencyKeys: IdempotencyKeys,
+  untrustedDocument?: UntrustedDocumentCheck,
 ): (request: RequestHead) => Promise<Context> {
-  return async ({ id, authorization, idempotencyKey }) => {
+  return async ({ id, authorization, idempotencyKey, address, documentText }) => {
     const startedAt = performance.now();
+    let principal: Principal;
     try {
-      const principal = await authenticator.authenticate(authorization);
-      return new RequestContext(database(), id, principal, idempotencyKey, idempotencyKeys);
+      principal = await authenticator.authenticate(authorization);
     } catch (error) {
-      if (error instanceof AuthenticationFailure) throw new RejectedRequestError(error, id, startedAt);
+      if (error instanceof AuthenticationFailure) throw new RejectedRequestError({ reason: 'credentials', failure: error }, id, startedAt);
       throw error;
     }
+    const refused = untrustedDocument?.(documentText());
+    if (refused !== undefined) throw new RejectedRequestError({ reason: 'document_not_in_list', document: refused }, id, startedAt);
+    return new RequestContext(database(), id, principal, address, idempotencyKey, idempotencyKeys);
   };
 }

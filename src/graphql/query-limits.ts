@@ -3,19 +3,21 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { QueryLimits } from '../config/config';
 import { ErrorCode } from '../error-codes';
+import type { OperationCosts } from './operation-costs';
 import { DocumentCost } from './query-cost';
 
 /**
  * Validation rules that reject abusive documents before execution, with HTTP 400: depth and
  * aliases (GraphQL Armor), cost (query-cost.ts: what the document makes the database do). Apollo
- * caches validated documents, so they cost nothing on repeated queries. Introspection is not
- * exempt: the standard introspection query fits the defaults.
+ * caches validated documents, so they cost nothing on repeated queries; the cost of each accepted
+ * operation is kept in `costs` for the requests that run it. Introspection is not exempt: the
+ * standard introspection query fits the defaults.
  *
  * Every rule is linear in the size of the document (fragments are walked once, however often they
  * are spread), and the cost, the most expensive, is not computed for a document that a cheaper
  * limit has already refused: the rules run in this order on each operation.
  */
-export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
+export function queryLimitRules(limits: QueryLimits, costs: OperationCosts): ValidationRule[] {
   const refused = new WeakSet<ValidationContext>();
   const refuse = (context: ValidationContext, message: string, code: string) => {
     refused.add(context);
@@ -35,7 +37,10 @@ export function queryLimitRules(limits: QueryLimits): ValidationRule[] {
       const cost = new DocumentCost(context.getSchema(), (name) => context.getFragment(name), limits.countCost, limits.maxCost).of(
         operation,
       );
-      if (typeof cost === 'number') return;
+      if (typeof cost === 'number') {
+        costs.record(operation, cost);
+        return;
+      }
       refuse(
         context,
         `Query cost exceeds the limit of ${limits.maxCost}: at least ${cost.atLeast} (each totalCount costs ${limits.countCost})`,

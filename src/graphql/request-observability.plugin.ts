@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
+import type { CostReport } from './cost.plugin';
 import { clientErrorOf } from './client-errors';
 import { RejectedRequestError } from './rejected-request';
 import type { Logger } from '../observability/logger';
@@ -16,6 +17,7 @@ const LIMITS: Readonly<Record<string, string>> = {
   [ErrorCode.QUERY_TOO_LARGE]: 'tokens',
   [ErrorCode.QUERY_TIMED_OUT]: 'statement_timeout',
   [ErrorCode.EXPENSIVE_READS_BUSY]: 'expensive_reads',
+  [ErrorCode.RATE_LIMITED]: 'budget',
 };
 
 /** Operation names are client-chosen: only tidy ones, and not unboundedly many, become labels. */
@@ -25,8 +27,9 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const UNREAD_OPERATION = '(unread)';
 
 /**
- * One log line and one metric sample per GraphQL request: operation, outcome, duration, and the
- * subject (`sub`) of its token, never the token. An unexpected error is logged in full here, with
+ * One log line and one metric sample per GraphQL request: operation, outcome, duration, its cost
+ * (what `extensions.cost` told the client, cost.plugin.ts), and the subject (`sub`) of its token,
+ * never the token. An unexpected error is logged in full here, with
  * the request id the client also gets. Refusals for credentials and scopes are also counted by
  * reason (`graphql_auth_rejections_total`).
  */
@@ -42,8 +45,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
   };
 
   return {
-    // A request refused for its credentials, or whose context could not be made: Apollo never
-    // starts its pipeline, so its line is written here.
+    // A request refused for its credentials or its document, or whose context could not be made:
+    // Apollo never starts its pipeline, so its line is written here.
     async contextCreationDidFail({ error }) {
       if (!(error instanceof RejectedRequestError)) {
         metrics.observeGraphQLRequest(UNREAD_OPERATION, 'internal', 0);
@@ -51,9 +54,19 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
         return;
       }
       const seconds = (performance.now() - error.startedAt) / 1000;
-      const outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+      const { refusal } = error;
+      let outcome: RequestOutcome;
+      let why: Record<string, string>;
+      if (refusal.reason === 'credentials') {
+        outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+        why = { authFailure: refusal.failure.reason };
+        metrics.observeAuthRejection(refusal.failure.reason);
+      } else {
+        outcome = 'document_not_in_list';
+        why = { document: refusal.document };
+        metrics.observeDocumentNotInList('enforce');
+      }
       metrics.observeGraphQLRequest(UNREAD_OPERATION, outcome, seconds);
-      metrics.observeAuthRejection(error.failure.reason);
       logger.info(
         {
           requestId: error.requestId,
@@ -61,7 +74,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           outcome,
           status: error.status,
           durationMs: Math.round(seconds * 10_000) / 10,
-          authFailure: error.failure.reason,
+          ...why,
         },
         'graphql request',
       );
@@ -89,6 +102,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           const outcome = outcomeOf(errors);
           const limit = limitOf(errors);
           const replayed = contextValue.idempotency?.replay !== undefined;
+          const cost =
+            response.body.kind === 'single' ? (response.body.singleResult.extensions?.cost as CostReport | undefined) : undefined;
           metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);
           if (errors) metrics.observeErrorCodes(errors.map((error) => String(error.extensions?.code)));
           if (replayed) metrics.observeIdempotentReplay();
@@ -101,6 +116,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
               outcome,
               status: response.http.status ?? 200,
               durationMs: Math.round(seconds * 10_000) / 10,
+              ...(cost && { cost: cost.requested }),
               ...(limit && { limit }),
               ...(replayed && { replayed }),
             },
@@ -129,6 +145,7 @@ function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): Reques
   if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
   if (codes.includes(ErrorCode.DATABASE_MISCONFIGURED)) return 'database_misconfigured';
   if (codes.includes(ErrorCode.FORBIDDEN)) return 'forbidden';
+  if (codes.includes(ErrorCode.RATE_LIMITED)) return 'rate_limited';
   return 'client_error';
 }
 

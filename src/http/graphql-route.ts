@@ -7,11 +7,13 @@ import type { Context, RequestHead } from '../graphql/context';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UnusableIdempotencyKey } from '../idempotency/idempotency-key-header';
 import { sendError } from './error-handlers';
 import { authorizationOf, headerValues } from './request-head';
+import { withDocumentIdAsPersistedQuery } from './document-id';
 
 export const GRAPHQL_PATH = '/graphql';
 
 /**
- * Mounts Apollo Server at /graphql: the request as Apollo takes it, the context, the response as
+ * Mounts Apollo Server at /graphql: the request as Apollo takes it (a `documentId` made into the
+ * persisted-query extension Apollo reads, see document-id.ts), the context, the response as
  * Apollo makes it. What @as-integrations/fastify does, without building a URL out of the Host
  * header (which a client may leave out, as HTTP/1.0 allows, or send malformed): Apollo needs only
  * the query string. A request sent with an Idempotency-Key ends here too: its answer, in the exact
@@ -35,12 +37,19 @@ export function registerGraphQLRoute(
         if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, ErrorCode.BAD_REQUEST, error.message);
         throw error;
       }
-      const head = { id: request.id, authorization: authorizationOf(request.raw), idempotencyKey };
+      const httpGraphQLRequest = withDocumentIdAsPersistedQuery(graphqlRequestOf(request));
+      const head: RequestHead = {
+        id: request.id,
+        authorization: authorizationOf(request.raw),
+        idempotencyKey,
+        address: request.ip,
+        documentText: () => documentTextOf(httpGraphQLRequest),
+      };
       let contextValue: Context | undefined;
       let response: HTTPGraphQLResponse;
       try {
         response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: graphqlRequestOf(request),
+          httpGraphQLRequest,
           context: async () => (contextValue = await context(head)),
         });
       } catch (error) {
@@ -61,6 +70,12 @@ function graphqlRequestOf(request: FastifyRequest): HTTPGraphQLRequest {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   return { method: request.method, headers, search: queryStringOf(request.url), body: request.body };
+}
+
+/** The `query` of a POST body or a GET query string, when it is a string (else Apollo refuses the request). */
+function documentTextOf({ method, body, search }: HTTPGraphQLRequest): string | undefined {
+  const query: unknown = method === 'GET' ? new URLSearchParams(search).get('query') : (body as { query?: unknown } | null)?.query;
+  return typeof query === 'string' ? query : undefined;
 }
 
 /** `?a=1&b=2` of `/graphql?a=1&b=2`; '' without one. */

@@ -20,6 +20,7 @@ import { hostProblem } from './request-head';
 
 export interface HttpServerOptions {
   limits: Config['http']['limits'];
+  trustProxy: Config['http']['trustProxy'];
   logger: Logger;
   metrics: Metrics;
   /** Started. */
@@ -47,6 +48,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
  */
 export async function createHttpServer({
   limits,
+  trustProxy,
   logger,
   metrics,
   apollo,
@@ -61,6 +63,8 @@ export async function createHttpServer({
     // Fastify's two lines per request are off; GraphQL requests are logged once, with their outcome.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: limits.bodyLimitBytes,
+    // request.ip: the client's address, from X-Forwarded-For when a trusted proxy sent it.
+    trustProxy,
     requestTimeout: limits.requestTimeoutMs,
     connectionTimeout: limits.connectionTimeoutMs,
     http: {

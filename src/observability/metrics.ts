@@ -18,6 +18,10 @@ export type RequestOutcome =
   | 'database_misconfigured'
   /** Tokens could not be verified: the JWKS could not be fetched (503). */
   | 'authentication_unavailable'
+  /** TRUSTED_DOCUMENTS=enforce refused its document (403), before reading it. */
+  | 'document_not_in_list'
+  /** It would have overdrawn its client's cost budget (429), and did not run. */
+  | 'rate_limited'
   | 'internal';
 
 export interface Metrics {
@@ -32,6 +36,10 @@ export interface Metrics {
   observeAuthRejection(reason: string): void;
   /** A connection or request the HTTP layer refused before any route saw it. */
   observeHttpRefusal(reason: HttpRefusal): void;
+  /** A request whose document is not a trusted one: served under TRUSTED_DOCUMENTS=log, refused under enforce. */
+  observeDocumentNotInList(mode: 'log' | 'enforce'): void;
+  /** A request charged to the instance's share in memory because Redis did not answer in time. */
+  observeBudgetMiss(reason: 'timeout' | 'unavailable'): void;
 }
 
 /**
@@ -65,6 +73,18 @@ export function createMetrics(): Metrics {
     help: 'Mutations answered with the response stored under their Idempotency-Key, without executing again',
     registers: [registry],
   });
+  const documentsNotInList = new Counter({
+    name: 'graphql_documents_not_in_list_total',
+    help: 'Requests whose document is not in the trusted documents manifest, by TRUSTED_DOCUMENTS mode (log: served, enforce: refused with 403)',
+    labelNames: ['mode'],
+    registers: [registry],
+  });
+  const budgetMisses = new Counter({
+    name: 'graphql_cost_budget_misses_total',
+    help: "Requests charged to the instance's share of the cost budget in memory because Redis did not answer, by reason (timeout, unavailable)",
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   return {
     registry,
     observeGraphQLRequest: graphqlRequestMetrics(registry),
@@ -74,6 +94,8 @@ export function createMetrics(): Metrics {
     observeIdempotentReplay: () => replays.inc(),
     observeAuthRejection: (reason) => authRejections.labels(reason).inc(),
     observeHttpRefusal: (reason) => httpRefusals.labels(reason).inc(),
+    observeDocumentNotInList: (mode) => documentsNotInList.labels(mode).inc(),
+    observeBudgetMiss: (reason) => budgetMisses.labels(reason).inc(),
   };
 }
 
@@ -98,7 +120,7 @@ function graphqlRequestMetrics(registry: Registry): Metrics['observeGraphQLReque
   });
   const limited = new Counter({
     name: 'graphql_limit_rejections_total',
-    help: 'Requests refused by a limit, by limit (depth, aliases, cost, tokens, statement_timeout, expensive_reads)',
+    help: 'Requests refused by a limit, by limit (depth, aliases, cost, tokens, statement_timeout, expensive_reads, budget)',
     labelNames: ['limit'],
     registers: [registry],
   });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The scale-out specs run a real PgBouncer (Debian's package, 1.18) and the deploy spec a real
-# HAProxy (2.6). `npm test` installs what is missing when this user may (root, as on this
+# The scale-out specs run a real PgBouncer (Debian's package, 1.18), the deploy spec a real
+# HAProxy (2.6), and the budget specs redis-servers of their own (Redis 7). `npm test` installs what is missing when this user may (root, as on this
 # project's machines and CI); otherwise it says what to install.
 set -euo pipefail
 
@@ -21,3 +21,4 @@ ensure() {
 
 ensure pgbouncer pgbouncer 'The scale-out specs'
 ensure haproxy haproxy 'The deploy specs'
+ensure redis-server redis-server 'The budget specs'

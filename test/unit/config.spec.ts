@@ -32,6 +32,34 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ SHUTDOWN_DRAIN_DELAY_MS: '5s' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS must be a whole number/);
   });
 
+  it('trusts no proxy by default; all of them, or those named, when told', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ HTTP_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ HTTP_TRUST_PROXY: '10.0.0.0/8, loopback,::1' }).http.trustProxy).toEqual(['10.0.0.0/8', 'loopback', '::1']);
+  });
+
+  it('gives clients no budget by default; with one, a refill in 60 s unless told, kept in memory unless Redis is named', () => {
+    expect(loadConfig({}).budget).toBeUndefined();
+    expect(loadConfig({ CLIENT_COST_BUDGET: '60000' }).budget).toEqual({ size: 60_000, restorePerSecond: 1_000, expectedInstances: 1 });
+    expect(
+      loadConfig({
+        CLIENT_COST_BUDGET: '15000',
+        CLIENT_COST_RESTORE_PER_SECOND: '500',
+        EXPECTED_INSTANCES: '3',
+        REDIS_URL: 'redis://cache:6379/2',
+      }).budget,
+    ).toEqual({
+      size: 15_000,
+      restorePerSecond: 500,
+      expectedInstances: 3,
+      redis: { url: 'redis://cache:6379/2', keyPrefix: 'interview-sessions-api:', timeoutMs: 50 },
+    });
+  });
+
+  it('never repeats the password of a bad REDIS_URL', () => {
+    expect(refusalOf({ REDIS_URL: 'http://:hunter2@cache:6379' })).not.toMatch(/hunter2/);
+  });
+
   it('treats an empty value as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).http.port).toBe(4000);
   });
@@ -44,6 +72,25 @@ describe('configuration from the environment', () => {
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, /GRAPHQL_INTROSPECTION must be true or false/],
     [{ DATABASE_URL: 'mysql://root@localhost/db' }, /DATABASE_URL must be a URL like postgresql:/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL must be a URL like postgresql:/],
+    [{ TRUSTED_DOCUMENTS: 'strict' }, /TRUSTED_DOCUMENTS must be off, log or enforce/],
+    [{ TRUSTED_DOCUMENTS: 'enforce' }, /TRUSTED_DOCUMENTS is enforce: set TRUSTED_DOCUMENTS_MANIFEST/],
+    [
+      { TRUSTED_DOCUMENTS_MANIFEST: 'manifest.json' },
+      /TRUSTED_DOCUMENTS must be set with TRUSTED_DOCUMENTS_MANIFEST: log .*, then enforce/,
+    ],
+    [{ HTTP_TRUST_PROXY: 'yes' }, /HTTP_TRUST_PROXY must be false, true, or the proxies' addresses and ranges .*; not yes/],
+    [{ HTTP_TRUST_PROXY: '10.0.0.0/33' }, /HTTP_TRUST_PROXY must be .*; not 10\.0\.0\.0\/33/],
+    [{ CLIENT_COST_RESTORE_PER_SECOND: '100' }, /CLIENT_COST_RESTORE_PER_SECOND is set, but CLIENT_COST_BUDGET is not/],
+    [{ CLIENT_COST_BUDGET: '4999' }, /CLIENT_COST_BUDGET must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES \(5000 × 1\)/],
+    [
+      { CLIENT_COST_BUDGET: '10000', EXPECTED_INSTANCES: '3' },
+      /CLIENT_COST_BUDGET must be at least GRAPHQL_MAX_COST × EXPECTED_INSTANCES \(5000 × 3\)/,
+    ],
+    [
+      { CLIENT_COST_BUDGET: '1000000', CLIENT_COST_RESTORE_PER_SECOND: '1' },
+      /CLIENT_COST_RESTORE_PER_SECOND must refill CLIENT_COST_BUDGET within a day: at least 12/,
+    ],
+    [{ REDIS_URL: 'http://cache:6379' }, /REDIS_URL must be a URL like redis:/],
   ])('refuses %o with one clear line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

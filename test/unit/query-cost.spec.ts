@@ -1,4 +1,5 @@
 import { Kind, parse, validate, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { OperationCosts } from '../../src/graphql/operation-costs';
 import { DocumentCost } from '../../src/graphql/query-cost';
 import { queryLimitRules } from '../../src/graphql/query-limits';
 import { buildApiSchema } from '../../src/graphql/schema';
@@ -26,7 +27,7 @@ function costOf(document: string, countCost = 900): number {
 
 /** The codes the limit rules give a document, with the default limits (docs/security.md, Query limits). */
 function limitCodes(document: string, maxDepth = 25): unknown[] {
-  const rules = queryLimitRules({ maxDepth, maxAliases: 30, maxCost: 5_000, countCost: 900, maxTokens: 10_000 });
+  const rules = queryLimitRules({ maxDepth, maxAliases: 30, maxCost: 5_000, countCost: 900, maxTokens: 10_000 }, new OperationCosts());
   return validate(schema, parse(document), rules).map((error) => error.extensions.code);
 }
 
