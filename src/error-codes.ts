@@ -51,6 +51,8 @@ export const ErrorCode = {
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
   REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  /** More GraphQL requests in flight than HTTP_MAX_IN_FLIGHT: 503 with Retry-After, before anything is read. */
+  OVERLOADED: 'OVERLOADED',
 
   /** Anything unexpected: the detail is in the log, under the request id the client gets. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -88,7 +88,7 @@ export interface Config {
     /** Then: how long in-flight requests may run once the listener is closed. */
     shutdownTimeoutMs: number;
     /** What one client may hold of the HTTP server. */
-    limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number };
+    limits: { bodyLimitBytes: number; requestTimeoutMs: number; connectionTimeoutMs: number; maxConnections: number; maxInFlight: number };
     /** Fastify's trustProxy: which peers' X-Forwarded-For says who the client is. */
     trustProxy: boolean | string[];
   };
@@ -150,6 +150,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
         connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
         maxConnections: env.HTTP_MAX_CONNECTIONS,
+        maxInFlight: env.HTTP_MAX_IN_FLIGHT,
       },
       trustProxy: env.HTTP_TRUST_PROXY,
     },

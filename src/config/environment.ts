@@ -118,6 +118,7 @@ export const environmentSchema = z
     HTTP_REQUEST_TIMEOUT_MS: integer(10_000, 100),
     HTTP_CONNECTION_TIMEOUT_MS: integer(30_000, 1_000),
     HTTP_MAX_CONNECTIONS: integer(2_000, 1),
+    HTTP_MAX_IN_FLIGHT: integer(64, 1),
     HTTP_TRUST_PROXY: trustedProxies(),
     // Unset: a production default, 0 elsewhere (config.ts).
     SHUTDOWN_DRAIN_DELAY_MS: optionalInteger(0, 600_000),
@@ -355,6 +356,11 @@ export const environmentDocumentation: Record<keyof Environment, VariableDocumen
   HTTP_CONNECTION_TIMEOUT_MS: {
     section: 'http',
     description: 'a connection silent this long in the middle of a request or response is closed (idle keep-alive connections: 72 s)',
+  },
+  HTTP_MAX_IN_FLIGHT: {
+    section: 'http',
+    description:
+      'most GraphQL requests served at once; past it, a request is refused at once with 503 OVERLOADED and Retry-After (counted in http_requests_refused_total), instead of queueing',
   },
   HTTP_MAX_CONNECTIONS: {
     section: 'http',

@@ -16,6 +16,7 @@ import {
 import { GRAPHQL_PATH, registerGraphQLRoute } from './graphql-route';
 import { registerHealthRoutes, type InstanceState } from './health-routes';
 import { registerJsonBodyParser } from './json-body';
+import { registerAdmissionControl } from './admission';
 import { hostProblem } from './request-head';
 
 export interface HttpServerOptions {
@@ -105,6 +106,8 @@ export async function createHttpServer({
     request.log.warn({ requestId: request.id, problem }, 'refused a request whose Host header is missing, repeated or malformed');
     await refuseBadHost(reply, problem);
   });
+  // After the request id and the Host check: a refusal for capacity carries the id, a bad Host is refused as such.
+  registerAdmissionControl(app, limits.maxInFlight, () => metrics.observeHttpRefusal('overloaded'));
   app.addHook('onSend', async (_request, reply) => {
     if (closing || draining()) reply.header('connection', 'close');
   });

@@ -2,7 +2,14 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 /** Why the HTTP layer refused a connection or a request before any route saw it. */
 export type HttpRefusal =
-  'request_timeout' | 'connection_limit' | 'malformed_host' | 'header_too_large' | 'malformed_request' | 'expectation_failed';
+  | 'request_timeout'
+  | 'connection_limit'
+  | 'malformed_host'
+  | 'header_too_large'
+  | 'malformed_request'
+  | 'expectation_failed'
+  /** More GraphQL requests in flight than HTTP_MAX_IN_FLIGHT (503 OVERLOADED). */
+  | 'overloaded';
 
 export type RequestOutcome =
   | 'ok'
@@ -58,7 +65,7 @@ export function createMetrics(): Metrics {
   });
   const httpRefusals = new Counter({
     name: 'http_requests_refused_total',
-    help: 'Connections and requests refused before any route saw them, by reason (request_timeout, connection_limit, malformed_host, header_too_large, malformed_request, expectation_failed)',
+    help: 'Connections and requests refused before any route saw them, by reason (request_timeout, connection_limit, malformed_host, header_too_large, malformed_request, expectation_failed, overloaded)',
     labelNames: ['reason'],
     registers: [registry],
   });
