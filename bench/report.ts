@@ -15,6 +15,8 @@ export interface Measurement {
   timeouts: number;
   non2xx: number;
   graphqlErrors: number;
+  /** 503 OVERLOADED: refused at once by admission control (HTTP_MAX_IN_FLIGHT), counted apart from failures. */
+  shed: number;
   cpuUsPerRequest: number;
   dbCpuUsPerRequest: number;
   /** This process (autocannon): if it is near a full core, the numbers measure the generator. */
@@ -48,7 +50,8 @@ export function summarise(runs: Measurement[]) {
     cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest)),
     dbCpuUsPerRequest: median(runs.map((run) => run.dbCpuUsPerRequest)),
     peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
-    failures: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx + run.graphqlErrors, 0),
+    failures: runs.reduce((sum, run) => sum + run.errors + run.timeouts + run.non2xx - run.shed + run.graphqlErrors, 0),
+    shed: runs.reduce((sum, run) => sum + run.shed, 0),
   };
 }
 
@@ -56,14 +59,14 @@ export function markdown(summaries: Summary[]): string {
   const f = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
   const pair = (a: number, b: number, digits = 0) => `${f(a, digits)} / ${f(b, digits)}`;
   const lines = [
-    '| scenario | conns | req/s server / floor | server ÷ floor | p50 ms server / floor | p99 ms server / floor | server CPU µs/req (floor) | DB CPU µs/req server / floor | peak RSS MB server / floor | errors server / floor |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | conns | req/s server / floor | server ÷ floor | p50 ms server / floor | p99 ms server / floor | server CPU µs/req (floor) | DB CPU µs/req server / floor | peak RSS MB server / floor | errors server / floor | shed server |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const { scenario, connections, server: s, floor: fl, ratio } of summaries) {
     lines.push(
       `| ${scenario} | ${connections} | ${pair(s.rps, fl.rps)} | ${f(ratio.rps, 2)} | ${pair(s.p50Ms, fl.p50Ms, 2)} | ${pair(s.p99Ms, fl.p99Ms, 2)} | ` +
         `${f(s.cpuUsPerRequest)} (${f(fl.cpuUsPerRequest)}, ×${f(ratio.cpuPerRequest, 1)}) | ${pair(s.dbCpuUsPerRequest, fl.dbCpuUsPerRequest)} | ` +
-        `${pair(s.peakRssMb, fl.peakRssMb)} | ${s.failures} / ${fl.failures} |`,
+        `${pair(s.peakRssMb, fl.peakRssMb)} | ${s.failures} / ${fl.failures} | ${s.shed} |`,
     );
   }
   return lines.join('\n');

@@ -160,10 +160,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const bodyById: Encode = (query, variables) => JSON.stringify({ documentId: `sha256:${sha256(query)}`, variables });
 
 /** Counters the autocannon callbacks fill during one load run. */
-let live = { graphqlErrors: 0, kinds: {} as Record<string, number> };
+let live = { graphqlErrors: 0, shed: 0, kinds: {} as Record<string, number> };
 const countKind = (kind: string) => (live.kinds[kind] = (live.kinds[kind] ?? 0) + 1);
 function checkResponse(status: number, text: string): void {
   if (status === 200 && text.includes('"errors"')) live.graphqlErrors += 1;
+  else if (status === 503 && text.includes('"OVERLOADED"')) live.shed += 1;
 }
 
 interface Fixtures {
@@ -331,12 +332,13 @@ interface Load {
   timeouts: number;
   non2xx: number;
   graphqlErrors: number;
+  shed: number;
   kinds: Record<string, number>;
 }
 
 async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seconds: number): Promise<Load> {
   if (stopping) throw new Error('interrupted');
-  live = { graphqlErrors: 0, kinds: {} };
+  live = { graphqlErrors: 0, shed: 0, kinds: {} };
   let latencies = new Float64Array(1 << 16);
   let responses = 0;
   const started = performance.now();
@@ -366,6 +368,7 @@ async function load(target: Target, scenario: Scenario, fixtures: Fixtures, seco
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     graphqlErrors: live.graphqlErrors,
+    shed: live.shed,
     kinds: live.kinds,
   };
 }
@@ -413,6 +416,7 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
     timeouts: run.timeouts,
     non2xx: run.non2xx,
     graphqlErrors: run.graphqlErrors,
+    shed: run.shed,
     cpuUsPerRequest: perRequest(cpuTicksSpent),
     dbCpuUsPerRequest: perRequest(dbTicksSpent),
     loadGeneratorCpuUsPerRequest: (generator.user + generator.system) / run.responses,
@@ -426,7 +430,7 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
       `p50 ${m.latencyMs.p50.toFixed(2)} ms  p99 ${m.latencyMs.p99.toFixed(2)} ms  cpu ${m.cpuUsPerRequest.toFixed(0)} µs/req  ` +
       `db ${m.dbCpuUsPerRequest.toFixed(0)} µs/req  autocannon ${m.loadGeneratorCpuUsPerRequest.toFixed(0)} µs/req  ` +
       `machine ${m.machineCpuBusyPercent.toFixed(0)}% busy  rss ${m.peakRssMb.toFixed(0)} MB  ` +
-      `errors ${m.errors + m.timeouts + m.non2xx + m.graphqlErrors}`,
+      `errors ${m.errors + m.timeouts + m.non2xx - m.shed + m.graphqlErrors}  shed ${m.shed}`,
   );
   return measurement;
 }
