@@ -32,7 +32,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
-import { encodeCursor } from '../src/interview-sessions/cursor';
+import { KeysetCursors } from '../src/connections/cursor';
+import { NEWEST_FIRST } from '../src/interview-sessions/interview-session-order';
 import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
 import { QUERIES } from './floor-server';
@@ -688,7 +689,7 @@ async function main(): Promise<void> {
     if (!fifthThousand) throw new Error('fewer than 5,000 IN_PROGRESS sessions: raise BENCH_ROWS');
     const fixtures: Fixtures = {
       ids,
-      cursor: encodeCursor({ createdAt: fifthThousand.created_at, id: fifthThousand.id }),
+      cursor: new KeysetCursors(NEWEST_FIRST).of({ createdAt: fifthThousand.created_at, id: fifthThousand.id }),
       seededAt: seeded.seededAt,
     };
 

@@ -19,20 +19,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-
-/**
- * A field that makes the database count rows (a scan): `@Extensions(COUNTS_ROWS)` on it adds
- * GRAPHQL_COUNT_COST to every document that selects it.
- */
-export const COUNTS_ROWS = { cost: 'count' } as const;
-
-/**
- * A field paged by `first`, up to `largest` items: `@Extensions(pagedUpTo(100))` on it. A `first`
- * that comes from a variable is priced at `largest`, the most it may ask for; a literal above it
- * is priced at `largest` too (the resolver refuses it as BAD_USER_INPUT, which says more than a
- * cost would).
- */
-export const pagedUpTo = (largest: number) => ({ largestPage: largest }) as const;
+import { COUNTS_ROWS } from '../connections/cost-annotations';
 
 export interface CostModel {
   maxCost: number;

@@ -4,26 +4,23 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Extensions, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { validate as isUuid } from 'uuid';
 import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
+import { emptyPage } from '../connections/connection';
+import { needsPage, nodeFields, ownFields } from '../connections/connection-selection';
+import { pagedUpTo } from '../connections/cost-annotations';
+import { KeysetCursors } from '../connections/cursor';
+import { AFTER_ARGUMENT, firstArgument, pageSize, type PageSizes } from '../connections/page-arguments';
 import { InvalidInputError, NotFoundError, VersionConflictError } from '../domain/domain-error';
 import type { Context } from '../graphql/context';
-import { pagedUpTo } from '../graphql/query-cost';
-import { selectedFields } from '../graphql/selected-fields';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
-import { decodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
 import { InterviewSessionFilter } from './interview-session-filter.input';
+import { NEWEST_FIRST } from './interview-session-order';
 import { InterviewSessionReads, type InterviewSessionData } from './interview-session.reads';
 import { applyStatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
 
-export const PAGE_SIZE = { default: 20, max: 100 } as const;
-/** Where a connection's sessions are selected: `nodes { … }` and `edges { node { … } }`. */
-const NODE_PATHS = [['nodes'], ['edges', 'node']];
-/** What of a connection can be answered without reading its page; any other field needs it. */
-const PAGELESS_FIELDS = new Set(['totalCount', '__typename']);
-/** The fields selected on the field itself. */
-const OWN_FIELDS = [[]];
+const PAGE_SIZE: PageSizes = { default: 20, max: 100 };
 /** Every change of a session takes the version its client read, if the client keeps one. */
 const EXPECTED_VERSION = {
   nullable: true,
@@ -39,7 +36,7 @@ export class InterviewSessionResolver {
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InterviewSessionData | null> {
-    return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, OWN_FIELDS));
+    return new InterviewSessionReads(db).findById(sessionId(id), ownFields(info));
   }
 
   @Authorized(SESSIONS_READ)
@@ -49,21 +46,16 @@ export class InterviewSessionResolver {
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
-    first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+    @Arg('first', () => Int, firstArgument(PAGE_SIZE)) first?: number | null,
+    @Arg('after', () => String, AFTER_ARGUMENT) after?: string | null,
   ): Promise<InterviewSessionConnection> {
-    const pageSize = first ?? PAGE_SIZE.default;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE.max) {
-      throw new InvalidInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
-    }
-    const position = after == null ? undefined : decodeCursor(after);
-    // Only totalCount asked for: the page itself would be read for nothing.
-    const needsPage = [...selectedFields(info, OWN_FIELDS)].some((field) => !PAGELESS_FIELDS.has(field));
-    const page = needsPage
-      ? await new InterviewSessionReads(db).findPage(filter, pageSize, position, selectedFields(info, NODE_PATHS))
-      : { sessions: [], hasNextPage: false };
-    return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
+    const size = pageSize(first, PAGE_SIZE);
+    const cursors = new KeysetCursors(NEWEST_FIRST);
+    const position = after == null ? undefined : cursors.decode(after);
+    const page = needsPage(info)
+      ? await new InterviewSessionReads(db).findPage(filter, NEWEST_FIRST, { first: size, after: position, fields: nodeFields(info) })
+      : emptyPage<InterviewSessionData>();
+    return new InterviewSessionConnection(page, cursors, position !== undefined, filter);
   }
 
   @Authorized(SESSIONS_WRITE)

@@ -1,5 +1,5 @@
 import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
-import type { ReadOptions, RequestDatabase } from './request-database';
+import type { ReadOptions, RequestDatabase } from '../database/request-database';
 
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
 export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T[K] };
