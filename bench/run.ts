@@ -33,7 +33,9 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { KeysetCursors } from '../src/connections/cursor';
-import { NEWEST_FIRST } from '../src/interview-sessions/interview-session-order';
+import { filterScope } from '../src/interview-sessions/interview-session-filter.input';
+import { SESSION_ORDERS } from '../src/interview-sessions/interview-session-order';
+import { InterviewSessionStatus } from '../src/interview-sessions/interview-session-status';
 import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
 import { QUERIES } from './floor-server';
@@ -689,7 +691,10 @@ async function main(): Promise<void> {
     if (!fifthThousand) throw new Error('fewer than 5,000 IN_PROGRESS sessions: raise BENCH_ROWS');
     const fixtures: Fixtures = {
       ids,
-      cursor: new KeysetCursors(NEWEST_FIRST).of({ createdAt: fifthThousand.created_at, id: fifthThousand.id }),
+      cursor: new KeysetCursors(SESSION_ORDERS.CREATED_AT_DESC, filterScope({ status: InterviewSessionStatus.IN_PROGRESS })).of({
+        createdAt: fifthThousand.created_at,
+        id: fifthThousand.id,
+      }),
       seededAt: seeded.seededAt,
     };
 

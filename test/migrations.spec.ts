@@ -81,7 +81,7 @@ describe('migrations, through `npx mikro-orm`', () => {
     expect(await cli('migration:check')).toMatch(/No changes required/);
   }, 120_000);
 
-  it('create the indexes the list query needs, by name', async () => {
+  it('create the indexes every order of the list needs, filtered or not, by name', async () => {
     const indexes = await db.query<{ indexname: string; indexdef: string }>(
       `select indexname, indexdef from pg_indexes where tablename = 'interview_session' order by 1`,
     );
@@ -90,6 +90,13 @@ describe('migrations, through `npx mikro-orm`', () => {
       interview_session_status_index: 'btree (status)',
       interview_session_created_at_index: 'btree (created_at DESC, id DESC)',
       interview_session_status_created_at_index: 'btree (status, created_at DESC, id DESC)',
+      interview_session_scheduled_at_asc_index: "btree (COALESCE(scheduled_at, 'infinity'::timestamp with time zone), id)",
+      interview_session_status_scheduled_at_asc_index: "btree (status, COALESCE(scheduled_at, 'infinity'::timestamp with time zone), id)",
+      interview_session_scheduled_at_desc_index: "btree (COALESCE(scheduled_at, '-infinity'::timestamp with time zone) DESC, id DESC)",
+      interview_session_status_scheduled_at_desc_index:
+        "btree (status, COALESCE(scheduled_at, '-infinity'::timestamp with time zone) DESC, id DESC)",
+      interview_session_updated_at_index: 'btree (updated_at DESC, id DESC)',
+      interview_session_status_updated_at_index: 'btree (status, updated_at DESC, id DESC)',
     });
   });
 });

@@ -37,7 +37,7 @@ export async function readPage<T extends object>(
   const all: Where = { conditions: [...where.conditions], params: [...where.params] };
   if (after) {
     all.conditions.push(order.after);
-    all.params.push(after.key.toISOString(), after.id);
+    all.params.push(after.key?.toISOString() ?? null, after.id);
   }
   const sql =
     `select ${rows.selectList(fields, ['id', order.property])} from ${rows.table} ${whereClause(all)} ` +

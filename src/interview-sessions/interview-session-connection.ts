@@ -5,7 +5,7 @@ import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
 import type { InterviewSessionData } from './interview-session.reads';
 
-@ObjectType({ description: 'A page of sessions, newest first.', simpleResolvers: true })
+@ObjectType({ description: 'A page of sessions, in the order asked for.', simpleResolvers: true })
 export class InterviewSessionConnection extends connectionOf<InterviewSessionData>(InterviewSession, 'InterviewSession') {
   constructor(
     page: Page<InterviewSessionData>,

@@ -14,8 +14,8 @@ import type { Context } from '../graphql/context';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
-import { InterviewSessionFilter } from './interview-session-filter.input';
-import { NEWEST_FIRST } from './interview-session-order';
+import { filterScope, InterviewSessionFilter } from './interview-session-filter.input';
+import { InterviewSessionOrder, SESSION_ORDERS } from './interview-session-order';
 import { InterviewSessionReads, type InterviewSessionData } from './interview-session.reads';
 import { applyStatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
@@ -41,19 +41,28 @@ export class InterviewSessionResolver {
 
   @Authorized(SESSIONS_READ)
   @Extensions(pagedUpTo(PAGE_SIZE.max))
-  @Query(() => InterviewSessionConnection, { description: describedWithScope(SESSIONS_READ, 'Newest first; keyset-paginated.') })
+  @Query(() => InterviewSessionConnection, {
+    description: describedWithScope(SESSIONS_READ, 'In the order asked for, newest first by default; keyset-paginated.'),
+  })
   async interviewSessions(
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
+    @Arg('orderBy', () => InterviewSessionOrder, {
+      nullable: true,
+      defaultValue: InterviewSessionOrder.CREATED_AT_DESC,
+      description: 'a cursor works only in the order and under the filter of the page that gave it',
+    })
+    orderBy?: InterviewSessionOrder | null,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
     @Arg('first', () => Int, firstArgument(PAGE_SIZE)) first?: number | null,
     @Arg('after', () => String, AFTER_ARGUMENT) after?: string | null,
   ): Promise<InterviewSessionConnection> {
     const size = pageSize(first, PAGE_SIZE);
-    const cursors = new KeysetCursors(NEWEST_FIRST);
+    const order = SESSION_ORDERS[orderBy ?? InterviewSessionOrder.CREATED_AT_DESC];
+    const cursors = new KeysetCursors(order, filterScope(filter));
     const position = after == null ? undefined : cursors.decode(after);
     const page = needsPage(info)
-      ? await new InterviewSessionReads(db).findPage(filter, NEWEST_FIRST, { first: size, after: position, fields: nodeFields(info) })
+      ? await new InterviewSessionReads(db).findPage(filter, order, { first: size, after: position, fields: nodeFields(info) })
       : emptyPage<InterviewSessionData>();
     return new InterviewSessionConnection(page, cursors, position !== undefined, filter);
   }
