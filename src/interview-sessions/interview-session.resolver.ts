@@ -2,14 +2,14 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Extensions, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { validate as isUuid } from 'uuid';
 import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
-import { emptyPage } from '../connections/connection';
-import { needsPage, nodeFields, ownFields } from '../connections/connection-selection';
+import { ownFields } from '../connections/connection-selection';
 import { pagedUpTo } from '../connections/cost-annotations';
 import { KeysetCursors } from '../connections/cursor';
-import { AFTER_ARGUMENT, firstArgument, pageSize, type PageSizes } from '../connections/page-arguments';
-import { InvalidInputError, NotFoundError, VersionConflictError } from '../domain/domain-error';
+import { AFTER_ARGUMENT, firstArgument, type PageSizes } from '../connections/page-arguments';
+import { requestedPage } from '../connections/requested-page';
+import { NotFoundError, VersionConflictError } from '../domain/domain-error';
+import { entityId } from '../domain/entity-id';
 import type { Context } from '../graphql/context';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
 import { InterviewSession } from './interview-session.entity';
@@ -57,14 +57,12 @@ export class InterviewSessionResolver {
     @Arg('first', () => Int, firstArgument(PAGE_SIZE)) first?: number | null,
     @Arg('after', () => String, AFTER_ARGUMENT) after?: string | null,
   ): Promise<InterviewSessionConnection> {
-    const size = pageSize(first, PAGE_SIZE);
     const order = SESSION_ORDERS[orderBy ?? InterviewSessionOrder.CREATED_AT_DESC];
     const cursors = new KeysetCursors(order, filterScope(filter));
-    const position = after == null ? undefined : cursors.decode(after);
-    const page = needsPage(info)
-      ? await new InterviewSessionReads(db).findPage(filter, order, { first: size, after: position, fields: nodeFields(info) })
-      : emptyPage<InterviewSessionData>();
-    return new InterviewSessionConnection(page, cursors, position !== undefined, filter);
+    const { page, hasPreviousPage } = await requestedPage(info, { first, after }, PAGE_SIZE, cursors, (request) =>
+      new InterviewSessionReads(db).findPage(filter, order, request),
+    );
+    return new InterviewSessionConnection(page, cursors, hasPreviousPage, filter);
   }
 
   @Authorized(SESSIONS_WRITE)
@@ -140,11 +138,7 @@ export class InterviewSessionResolver {
   }
 }
 
-/** Ids are UUIDs: anything else is the client's mistake, not a lookup that finds nothing. */
-function sessionId(id: string): string {
-  if (!isUuid(id)) throw new InvalidInputError(`"${id.slice(0, 64)}" is not a valid session id (a UUID)`, 'id');
-  return id.toLowerCase();
-}
+const sessionId = (id: string) => entityId(id, 'session');
 
 /**
  * Loads the session, changes it, writes it, in a transaction. Without `expectedVersion` the row is
