@@ -1,5 +1,6 @@
 import { errorCodes, graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
+import { statementsDuring, type Statement } from './support/statements';
 import { startTestApp, type TestApp } from './support/test-app';
 
 let app: TestApp;
@@ -273,33 +274,15 @@ describe('totalCount', () => {
   it('counts every match across pages, and runs a count only when asked for', async () => {
     await insertSessions(12, '2026-01-01T00:00:00.000Z', 'cancelled');
     await insertSessions(3, '2026-01-01T00:00:00.000Z', 'completed');
-    const statements: string[] = [];
-    const knex = app.database.orm.em.getConnection().getKnex();
-    const record = (query: { sql: string }) => statements.push(query.sql);
-    knex.on('query', record);
-    try {
-      const withCount = await graphql(
-        app.url,
-        `
-          {
-            interviewSessions(first: 2, filter: { status: CANCELLED }) {
-              totalCount
-              nodes {
-                id
-              }
-            }
-          }
-        `,
-      );
-      expect(withCount.body.data.interviewSessions.totalCount).toBe(12);
-      expect(statements.filter((sql) => /count\(/i.test(sql))).toHaveLength(1);
+    const counts = (statements: Statement[]) => statements.filter(({ sql }) => /count\(/i.test(sql));
+    const withCount = await statementsDuring(app, () =>
+      graphql(app.url, '{ interviewSessions(first: 2, filter: { status: CANCELLED }) { totalCount nodes { id } } }'),
+    );
+    expect(withCount.result.body.data.interviewSessions.totalCount).toBe(12);
+    expect(counts(withCount.statements)).toHaveLength(1);
 
-      statements.length = 0;
-      await list({ first: 2 });
-      expect(statements.length).toBeGreaterThan(0);
-      expect(statements.filter((sql) => /count\(/i.test(sql))).toHaveLength(0);
-    } finally {
-      knex.off('query', record);
-    }
+    const { statements: forAPage } = await statementsDuring(app, () => list({ first: 2 }));
+    expect(forAPage.length).toBeGreaterThan(0);
+    expect(counts(forAPage)).toHaveLength(0);
   });
 });

@@ -18,8 +18,8 @@ export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T
 export class EntityRows<T extends object> {
   readonly table: string;
   /** The primary key's property: every read returns it, for the field resolvers that start from the row. */
-  private readonly key: string;
-  /** `"column" as "property"`, ready for a select list, by property name, in the entity's order. */
+  readonly key: string;
+  /** Column names by property name, in the entity's order. */
   private readonly columns = new Map<string, string>();
   /** By the set asked for (selectedFields hands out one per document), then by `always` as text. */
   private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<string, string>>();
@@ -31,9 +31,9 @@ export class EntityRows<T extends object> {
       throw new Error(`${meta.className}: plain reads need a single-column primary key`);
     this.key = key;
     for (const prop of meta.props) {
-      const column = prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE;
-      if (!column || prop.persist === false || prop.fieldNames.length !== 1) continue;
-      this.columns.set(prop.name, `"${prop.fieldNames[0]}" as "${prop.name}"`);
+      const [column, ...more] = prop.fieldNames;
+      const read = prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE;
+      if (read && prop.persist !== false && column !== undefined && more.length === 0) this.columns.set(prop.name, column);
     }
   }
 
@@ -63,10 +63,17 @@ export class EntityRows<T extends object> {
     let list = byAlways.get(wanted);
     if (list === undefined) {
       const read = (name: string) => name === this.key || properties.has(name) || always.includes(name);
-      list = [...this.columns].flatMap(([name, column]) => (read(name) ? [column] : [])).join(', ');
+      list = [...this.columns].flatMap(([name, column]) => (read(name) ? [`"${column}" as "${name}"`] : [])).join(', ');
       byAlways.set(wanted, list);
     }
     return list;
+  }
+
+  /** The column of a property, quoted for SQL. */
+  column(property: string): string {
+    const column = this.columns.get(property);
+    if (column === undefined) throw new Error(`${this.table} has no column for ${property}`);
+    return `"${column}"`;
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */

@@ -1,4 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
 import type { ConcurrencyLimit } from './pool/concurrency-limit';
 import type { PoolSharing } from './pool/pool-sharing';
 import { readRows } from './read-query';
@@ -15,6 +16,7 @@ export interface ReadOptions {
 export class RequestDatabase {
   private forked: EntityManager | undefined;
   private connections: ConcurrencyLimit | undefined;
+  private readonly loaders = new Map<string, DataLoader<never, unknown>>();
 
   constructor(
     private readonly orm: MikroORM,
@@ -39,5 +41,21 @@ export class RequestDatabase {
     const read = () => readRows<Row>(this.forked ?? this.orm.em, sql, params);
     const connections = (this.connections ??= this.sharing.forRequest());
     return connections.run(expensive ? () => this.sharing.runExpensive(read) : read);
+  }
+
+  /**
+   * The request's batch of reads named `name`, made on first use: every `load` made while the
+   * resolvers of one level run (a page of sessions, each asking for its feedback) becomes one call
+   * of `batch` with all their keys, so one statement serves a page of any size. The name must
+   * say everything the batch reads besides the keys (the fields, the page size). No cache: a
+   * mutation later in the request must not get what an earlier field read.
+   */
+  loader<Key, Value>(name: string, batch: (keys: readonly Key[]) => Promise<Value[]>): DataLoader<Key, Value> {
+    let loader = this.loaders.get(name) as DataLoader<Key, Value> | undefined;
+    if (!loader) {
+      loader = new DataLoader(batch, { cache: false });
+      this.loaders.set(name, loader);
+    }
+    return loader;
   }
 }

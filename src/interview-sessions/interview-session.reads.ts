@@ -2,6 +2,7 @@ import type { Page } from '../connections/connection';
 import { EntityRows, type PlainEntity } from '../connections/entity-rows';
 import { readPage, whereClause, type PageRequest, type Where } from '../connections/keyset-page';
 import type { KeysetOrder } from '../connections/keyset-order';
+import { loadById } from '../connections/rows-by-id';
 import { onlyRow } from '../database/only-row';
 import type { RequestDatabase } from '../database/request-database';
 import { InterviewSession } from './interview-session.entity';
@@ -21,10 +22,9 @@ export class InterviewSessionReads {
     this.rows = EntityRows.of(db, InterviewSession);
   }
 
-  async findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
-    const { rows } = this;
-    const [session] = await rows.read(this.db, `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
-    return session ?? null;
+  /** Batched (connections/rows-by-id.ts): a page of feedback asking for its sessions reads them at once. */
+  findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
+    return loadById(this.db, this.rows, id, fields);
   }
 
   /** One page of the sessions the filter admits, in the order given (connections/keyset-page.ts). */
