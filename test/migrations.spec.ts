@@ -33,6 +33,10 @@ const tables = async () =>
   (await db.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = 'public' order by 1`)).map(
     (row) => row.tablename,
   );
+const indexNames = async (table: string) =>
+  (await db.query<{ indexname: string }>(`select indexname from pg_indexes where tablename = $1 order by 1`, [table])).map(
+    (row) => row.indexname,
+  );
 const applied = async () => (await db.query<{ name: string }>(`select name from mikro_orm_migrations order by id`)).map((row) => row.name);
 
 describe('migrations, through `npx mikro-orm`', () => {
@@ -63,12 +67,19 @@ describe('migrations, through `npx mikro-orm`', () => {
   it('go down to the first and up again on a database that holds data, keeping every row', async () => {
     await cli('migration:up');
     await db.query(
-      `insert into interview_session (id, title, candidate_name, created_at, updated_at)
-       select gen_random_uuid(), 'kept ' || n, 'Ada', now(), now() from generate_series(1, 3) as n`,
+      `insert into interview_session (id, title, candidate_name, status, scheduled_at, created_at, updated_at)
+       select gen_random_uuid(), 'kept ' || n, 'Ada', 'completed', case when n > 1 then now() end, now(), now()
+       from generate_series(1, 3) as n`,
+    );
+    await db.query(
+      `insert into interview_feedback (id, session_id, interviewer_name, rating, created_at)
+       select gen_random_uuid(), id, 'Grace', 4, now() from interview_session`,
     );
     for (const _later of MIGRATIONS.slice(1)) await cli('migration:down');
     expect(await applied()).toEqual(MIGRATIONS.slice(0, 1));
     expect(await tables()).not.toContain('idempotency_key');
+    expect(await tables()).not.toContain('interview_feedback');
+    expect(await indexNames('interview_session')).not.toContain('interview_session_scheduled_at_asc_index');
     expect(await db.query(`select proname from pg_proc where proname = 'claim_idempotency_key'`)).toEqual([]);
 
     await cli('migration:up');
@@ -78,6 +89,9 @@ describe('migrations, through `npx mikro-orm`', () => {
       { title: 'kept 2', version: 1 },
       { title: 'kept 3', version: 1 },
     ]);
+    // The order indexes are built over the rows already there; feedback starts again empty.
+    expect(await indexNames('interview_session')).toContain('interview_session_scheduled_at_asc_index');
+    expect(await db.query('select count(*)::int as count from interview_feedback')).toEqual([{ count: 0 }]);
     expect(await cli('migration:check')).toMatch(/No changes required/);
   }, 120_000);
 
@@ -98,5 +112,21 @@ describe('migrations, through `npx mikro-orm`', () => {
       interview_session_updated_at_index: 'btree (updated_at DESC, id DESC)',
       interview_session_status_updated_at_index: 'btree (status, updated_at DESC, id DESC)',
     });
+  });
+
+  it('create the feedback table with its index for the reads and a foreign key that cascades', async () => {
+    const indexes = await db.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes where tablename = 'interview_feedback' order by 1`,
+    );
+    expect(Object.fromEntries(indexes.map((index) => [index.indexname, index.indexdef.replace(/^.* USING /, '')]))).toEqual({
+      interview_feedback_pkey: 'btree (id)',
+      interview_feedback_session_created_at_index: 'btree (session_id, created_at DESC, id DESC) INCLUDE (rating)',
+    });
+    // 'c': on delete cascade.
+    expect(
+      await db.query(
+        `select confrelid::regclass::text as parent, confdeltype from pg_constraint where conrelid = 'interview_feedback'::regclass and contype = 'f'`,
+      ),
+    ).toEqual([{ parent: 'interview_session', confdeltype: 'c' }]);
   });
 });

@@ -13,3 +13,11 @@ export const COUNTS_ROWS = { cost: 'count' } as const;
  * cost would).
  */
 export const pagedUpTo = (largest: number) => ({ largestPage: largest }) as const;
+
+/**
+ * A field computed by an aggregate over an index (a session's feedback count or average rating):
+ * one batched statement reads, for every item of the page the field is in, that item's entries of
+ * an index, as a page of them would. Adds INDEX_AGGREGATE_COST where it is selected, so once per
+ * item of its page; not GRAPHQL_COUNT_COST, the price of a count that scans the table.
+ */
+export const AGGREGATES_OVER_INDEX = { cost: 'indexAggregate' } as const;
