@@ -1,5 +1,6 @@
 import { graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
+import { statementsDuring, type Statement } from './support/statements';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface PlanNode {
@@ -34,29 +35,24 @@ beforeAll(async () => {
      from generate_series(1, $1::int) n`,
     [ROWS],
   );
+  // Feedback for one session in ten, four each.
+  await app.db.query(
+    `insert into interview_feedback (id, session_id, interviewer_name, rating, created_at)
+     select gen_random_uuid(), id, 'Interviewer ' || r, 1 + r, created_at + r * interval '1 hour'
+     from interview_session, generate_series(1, 4) r where title like '%0'`,
+  );
   await app.db.query('analyze interview_session');
+  // As autovacuum leaves a table: its visibility map set, so an index-only scan is what it is.
+  await app.db.query('vacuum analyze interview_feedback');
 }, 300_000);
 afterAll(async () => {
   await ifSetUp(app)?.stop();
 });
 
-interface Statement {
-  sql: string;
-  bindings: unknown[];
-}
-
 /** The statements the server itself ran for a document, as it sent them (knex's `?` placeholders). */
 async function statementsOf(document: string): Promise<Statement[]> {
-  const knex = app.database.orm.em.getConnection().getKnex();
-  const statements: Statement[] = [];
-  const record = (query: Statement) => statements.push({ sql: query.sql, bindings: query.bindings });
-  knex.on('query', record);
-  try {
-    const response = await graphql(app.url, document);
-    expect(response.body.errors).toBeUndefined();
-  } finally {
-    knex.off('query', record);
-  }
+  const { result, statements } = await statementsDuring(app, () => graphql(app.url, document));
+  expect(result.body.errors).toBeUndefined();
   return statements;
 }
 
@@ -64,9 +60,13 @@ const numbered = (sql: string) => {
   let position = 0;
   return sql.replace(/\?/g, () => `$${++position}`);
 };
-/** A value the server binds (text, a number, null) as an SQL literal. */
-const literal = (value: unknown) =>
-  value === null ? 'null' : typeof value === 'number' ? String(value) : `'${(value as string).replace(/'/g, "''")}'`;
+/** A value the server binds (text, a number, null, an array of ids) as an SQL literal. */
+function literal(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') return String(value);
+  const text = Array.isArray(value) ? `{${value.join(',')}}` : (value as string);
+  return `'${text.replace(/'/g, "''")}'`;
+}
 const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
 
 /** The plan PostgreSQL makes for the statement with its values: a custom plan. */
@@ -145,5 +145,42 @@ describe.each([
     // The cursor's values as literals (custom) or as parameters (generic): the plan is the kind it says.
     expect(scan?.['Index Cond']).toMatch(cursorValue);
     expect(scan?.Filter ?? '').not.toMatch(/ROW\(/);
+  });
+});
+
+describe.each([
+  ['custom', customPlan],
+  ['generic', genericPlan],
+])("a page of sessions' feedback, %s plan", (_kind, planOf) => {
+  const FEEDBACK_INDEX = 'interview_feedback_session_created_at_index';
+  const feedbackStatements = async (feedbackArgs: string) =>
+    statementsOf(`{ interviewSessions(first: 20) { nodes { feedback(${feedbackArgs}) { totalCount nodes { rating } } averageRating } } }`);
+
+  it.each([
+    ['from the newest', 'first: 3'],
+    ['after a cursor', 'first: 3, after: CURSOR'],
+  ])("reads each session's page from its entries of the index, %s; a Sort, if any, sorts one session's", async (_case, args) => {
+    const [session] = await app.db.query<{ id: string }>(`select session_id as id from interview_feedback limit 1`);
+    const page = await graphql(app.url, `{ interviewSession(id: "${session!.id}") { feedback(first: 1) { pageInfo { endCursor } } } }`);
+    const cursor: string = page.body.data.interviewSession.feedback.pageInfo.endCursor;
+    const document = `{ interviewSession(id: "${session!.id}") { feedback(${args.replace('CURSOR', `"${cursor}"`)}) { nodes { rating interviewerName } } } }`;
+    const statements = args.includes('after') ? await statementsOf(document) : await feedbackStatements(args);
+    const nodes = await planOf(statements.find(({ sql }) => sql.includes('cross join lateral'))!);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+    const scan = nodes.find((node) => node['Index Name'] === FEEDBACK_INDEX);
+    expect(scan?.['Index Cond']).toMatch(
+      args.includes('after') ? /session_id = parent\.key\) AND \(ROW\(created_at, id\) < ROW\(/ : /session_id = parent\.key/,
+    );
+    // Above the sessions' unnest, a Sort would sort every session's feedback: there is none.
+    const sorts = nodes.filter((node) => node['Node Type'] === 'Sort');
+    expect(sorts.filter((sort) => flatten(sort).some((node) => node['Node Type'] === 'Function Scan'))).toEqual([]);
+  });
+
+  it("counts and averages every session's feedback from the index alone", async () => {
+    const aggregate = (await feedbackStatements('first: 3')).find(({ sql }) => sql.includes('avg('));
+    const nodes = await planOf(aggregate!);
+    const scan = nodes.find((node) => node['Node Type'].startsWith('Index'));
+    expect([scan?.['Node Type'], scan?.['Index Name']]).toEqual(['Index Only Scan', FEEDBACK_INDEX]);
+    expect(nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
   });
 });
