@@ -280,7 +280,8 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     log(`seed: inserting ${rows} rows…`);
     await client.query('begin');
     await client.query(RND_FUNCTION);
-    await client.query('truncate interview_session');
+    // Feedback goes with its sessions (a foreign key): the benchmark seeds none.
+    await client.query('truncate interview_session cascade');
     await client.query('delete from bench_seed');
     await client.query("set local work_mem = '64MB'");
     await client.query(INSERT_SQL, [rows]);
