@@ -20,11 +20,15 @@ afterAll(async () => {
   await ifSetUp(db)?.drop();
 });
 
-/** The MikroORM CLI, exactly as a developer runs it from the repository root. */
+/** The MikroORM CLI, exactly as a developer runs it from the repository root (`env`: more of the environment). */
 async function cli(...args: string[]): Promise<string> {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<string> {
   const { stdout, stderr } = await run('npx', ['mikro-orm', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, FORCE_COLOR: '0', NO_COLOR: '1' },
+    env: { ...process.env, ...env, DATABASE_URL: db.url, FORCE_COLOR: '0', NO_COLOR: '1' },
   });
   return stdout + stderr;
 }
@@ -129,4 +133,22 @@ describe('migrations, through `npx mikro-orm`', () => {
       ),
     ).toEqual([{ parent: 'interview_session', confdeltype: 'c' }]);
   });
+
+  it("go up over more sessions than the server's statement timeouts let an index build cover: the CLI runs without them", async () => {
+    const orders = 'Migration20261204194625';
+    await cli('migration:up');
+    // Down to and including the migration that builds the order indexes.
+    await cli('migration:down', '--to', orders);
+    expect(await applied()).toEqual(MIGRATIONS.slice(0, MIGRATIONS.indexOf(orders)));
+    await db.query(
+      `insert into interview_session (id, title, candidate_name, scheduled_at, created_at, updated_at)
+       select gen_random_uuid(), 'Session ' || n, 'Ada', now() + n * interval '1 minute', now() - n * interval '1 minute', now()
+       from generate_series(1, 200000) as n`,
+    );
+    // Each of the six index builds over 200,000 rows takes far longer than 50 ms.
+    const output = await cliWith({ DB_STATEMENT_TIMEOUT_MS: '50', DB_QUERY_TIMEOUT_MS: '50' }, 'migration:up');
+    expect(output).not.toMatch(/timeout/i);
+    expect(await applied()).toEqual(MIGRATIONS);
+    expect(await indexNames('interview_session')).toContain('interview_session_status_updated_at_index');
+  }, 120_000);
 });

@@ -47,3 +47,13 @@ export function createOrmOptions(
     driverOptions: poolDriverOptions(database, logger),
   });
 }
+
+/**
+ * The options migrations run with (the CLI's, the benchmark seed's): the server's, without its
+ * per-statement timeouts (DB_STATEMENT_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS). A migration is no
+ * request: building an index over a million rows takes longer than a request may, and a timeout
+ * would roll the whole migration back.
+ */
+export function createMigrationOptions(database: DatabaseConfig & { url: string }, entities: readonly EntityClass<object>[]): Options {
+  return createOrmOptions({ ...database, statementTimeoutMs: 0, queryTimeoutMs: 0 }, entities);
+}
