@@ -11,7 +11,7 @@ afterAll(async () => {
   await ifSetUp(app)?.stop();
 });
 beforeEach(async () => {
-  await app.db.query('truncate interview_session');
+  await app.db.query('truncate interview_session cascade');
 });
 
 const LIST = `query ($orderBy: InterviewSessionOrder, $filter: InterviewSessionFilter, $first: Int, $after: String) {
