@@ -17,6 +17,42 @@ import { v7 as uuidv7, validate as isUuid } from 'uuid';
 const FIELDS = 'id title candidateName status scheduledAt startedAt completedAt createdAt updatedAt';
 const PAGE = `nodes { ${FIELDS} } pageInfo { hasNextPage endCursor }`;
 
+/**
+ * The orders of interviewSessions as SQL, as src/connections/keyset-order.ts writes them: the key
+ * (a nullable column coalesced to ±infinity, so that its nulls come last), the direction, and
+ * the column a cursor holds.
+ */
+const ORDERS = {
+  CREATED_AT_DESC: { key: '"created_at"', column: 'created_at', direction: 'desc', nullsAs: undefined },
+  CREATED_AT_ASC: { key: '"created_at"', column: 'created_at', direction: 'asc', nullsAs: undefined },
+  SCHEDULED_AT_ASC: {
+    key: `coalesce("scheduled_at", 'infinity'::timestamptz)`,
+    column: 'scheduled_at',
+    direction: 'asc',
+    nullsAs: 'infinity',
+  },
+  SCHEDULED_AT_DESC: {
+    key: `coalesce("scheduled_at", '-infinity'::timestamptz)`,
+    column: 'scheduled_at',
+    direction: 'desc',
+    nullsAs: '-infinity',
+  },
+  UPDATED_AT_DESC: { key: '"updated_at"', column: 'updated_at', direction: 'desc', nullsAs: undefined },
+} as const;
+export type OrderName = keyof typeof ORDERS;
+export const ORDER_NAMES = Object.keys(ORDERS) as OrderName[];
+
+/** The page 1 and the page after a cursor of every order, over the whole table: their documents. */
+export const ORDER_QUERIES = Object.fromEntries(
+  ORDER_NAMES.map((name) => [
+    name,
+    {
+      first: `query ${name} { interviewSessions(orderBy: ${name}, first: 20) { ${PAGE} } }`,
+      after: `query ${name}_AFTER($after: String!) { interviewSessions(orderBy: ${name}, first: 20, after: $after) { ${PAGE} } }`,
+    },
+  ]),
+) as Record<OrderName, { first: string; after: string }>;
+
 /** The benchmark's documents. The real server parses them; the floor only looks them up. */
 export const QUERIES = {
   list: `query List { interviewSessions(filter: {status: IN_PROGRESS}, first: 20) { ${PAGE} } }`,
@@ -63,8 +99,17 @@ const toNode = (row: Row) => ({
   updatedAt: iso(row.updated_at),
 });
 
-/** src/interview-sessions/cursor.ts: base64url of "<ISO createdAt>|<uuid>". */
-const encodeCursor = (row: Row) => Buffer.from(`${row.created_at.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+/** The tag of a list's filter a cursor carries: src/connections/cursor.ts. */
+const scopeTag = (scope: string) => createHash('sha256').update(scope).digest('base64url').slice(0, 12);
+/** The filter of Q1 and Q3 (status IN_PROGRESS), and none, as src/interview-sessions' filterScope writes them. */
+const IN_PROGRESS_SCOPE = 'in_progress||';
+const NO_FILTER_SCOPE = '||';
+
+/** src/connections/cursor.ts: base64url of "<order>|<scope tag>|<ISO key, or nothing for null>|<uuid>". */
+function encodeCursor(order: OrderName, scope: string, row: Row): string {
+  const key = row[ORDERS[order].column];
+  return Buffer.from(`${order}|${scopeTag(scope)}|${key === null ? '' : key.toISOString()}|${row.id}`, 'utf8').toString('base64url');
+}
 
 class ClientError extends Error {
   constructor(
@@ -76,13 +121,15 @@ class ClientError extends Error {
   }
 }
 
-function decodeCursor(cursor: unknown): [string, string] {
-  const [time, id, ...rest] = Buffer.from(String(cursor), 'base64url').toString('utf8').split('|');
-  const date = new Date(time ?? '');
-  if (rest.length > 0 || !id || !isUuid(id) || Number.isNaN(date.getTime()) || date.toISOString() !== time) {
+/** The key (an ISO instant, or null) and the id of a cursor of this order and scope. */
+function decodeCursor(cursor: unknown, order: OrderName, scope: string): [string | null, string] {
+  const [name, tag, time, id, ...rest] = Buffer.from(String(cursor), 'base64url').toString('utf8').split('|');
+  const key = time === '' && ORDERS[order].nullsAs ? null : new Date(time ?? '');
+  const valid = key === null || (!Number.isNaN(key.getTime()) && key.toISOString() === time);
+  if (rest.length > 0 || name !== order || tag !== scopeTag(scope) || !id || !isUuid(id) || !valid) {
     throw new ClientError('"after" is not a cursor this API issued', 'BAD_USER_INPUT', { argument: 'after' });
   }
-  return [time, id];
+  return [key === null ? null : time!, id];
 }
 
 function sessionId(id: unknown): string {
@@ -102,21 +149,33 @@ type Variables = Record<string, unknown>;
 type Handler = (pool: Pool, variables: Variables) => Promise<{ data: Record<string, unknown> }>;
 
 const PAGE_SIZE = 20;
-const LIST_SQL = 'select * from interview_session where status = $1 order by created_at desc, id desc limit $2';
-const LIST_AFTER_SQL =
-  'select * from interview_session where status = $1 and (created_at, id) < ($2, $3) order by created_at desc, id desc limit $4';
 
-async function page(pool: Pool, sql: string, params: unknown[]) {
-  const { rows } = await pool.query<Row>(sql, params);
-  const nodes = rows.slice(0, PAGE_SIZE);
-  const last = nodes.at(-1);
-  return {
-    data: {
-      interviewSessions: {
-        nodes: nodes.map(toNode),
-        pageInfo: { hasNextPage: rows.length > PAGE_SIZE, endCursor: last ? encodeCursor(last) : null },
+/** One page in an order, after a cursor or not, of the IN_PROGRESS sessions or of all: the same SQL as the server's. */
+function pageHandler(order: OrderName, status: 'in_progress' | undefined, afterCursor: boolean): Handler {
+  const { key, direction, nullsAs } = ORDERS[order];
+  const scope = status ? IN_PROGRESS_SCOPE : NO_FILTER_SCOPE;
+  const conditions = status ? ['status = $1'] : [];
+  const next = () => `$${conditions.length + 1}`;
+  if (afterCursor) {
+    const cursorKey = nullsAs ? `coalesce(${next()}::timestamptz, '${nullsAs}'::timestamptz)` : next();
+    conditions.push(`(${key}, "id") ${direction === 'asc' ? '>' : '<'} (${cursorKey}, $${conditions.length + 2})`);
+  }
+  const where = conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
+  const suffix = direction === 'desc' ? ' desc' : '';
+  const sql = `select * from interview_session ${where} order by ${key}${suffix}, "id"${suffix} limit ${PAGE_SIZE + 1}`;
+  return async (pool, { after }) => {
+    const params = [...(status ? [status] : []), ...(afterCursor ? decodeCursor(after, order, scope) : [])];
+    const { rows } = await pool.query<Row>(sql, params);
+    const nodes = rows.slice(0, PAGE_SIZE);
+    const last = nodes.at(-1);
+    return {
+      data: {
+        interviewSessions: {
+          nodes: nodes.map(toNode),
+          pageInfo: { hasNextPage: rows.length > PAGE_SIZE, endCursor: last ? encodeCursor(order, scope, last) : null },
+        },
       },
-    },
+    };
   };
 }
 
@@ -135,8 +194,12 @@ function transition(field: string, from: string, to: string, stamp: string, past
 }
 
 const HANDLERS = new Map<string, Handler>([
-  [QUERIES.list, (pool) => page(pool, LIST_SQL, ['in_progress', PAGE_SIZE + 1])],
-  [QUERIES.listAfter, (pool, { after }) => page(pool, LIST_AFTER_SQL, ['in_progress', ...decodeCursor(after), PAGE_SIZE + 1])],
+  [QUERIES.list, pageHandler('CREATED_AT_DESC', 'in_progress', false)],
+  [QUERIES.listAfter, pageHandler('CREATED_AT_DESC', 'in_progress', true)],
+  ...ORDER_NAMES.flatMap((order): [string, Handler][] => [
+    [ORDER_QUERIES[order].first, pageHandler(order, undefined, false)],
+    [ORDER_QUERIES[order].after, pageHandler(order, undefined, true)],
+  ]),
   [
     QUERIES.byId,
     async (pool, { id }) => {

@@ -15,8 +15,11 @@
  *                                 W is writes only; Q4-keys and W-keys send each write with an
  *                                 Idempotency-Key; Q1-id and Q2-id are Q1 and Q2 sent by id
  *                                 (`documentId`), against a server with TRUSTED_DOCUMENTS=enforce and
- *                                 a manifest of the bench's documents; "fairness" is the attack check
- *                                 (bench/fairness.ts)
+ *                                 a manifest of the bench's documents; each order of
+ *                                 interviewSessions (CREATED_AT_DESC, CREATED_AT_ASC,
+ *                                 SCHEDULED_AT_ASC, SCHEDULED_AT_DESC, UPDATED_AT_DESC) is page 1 of
+ *                                 all sessions in that order, and <order>-deep the page after its
+ *                                 5,000th row; "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -35,10 +38,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
-import { encodeCursor } from '../src/interview-sessions/cursor';
+import { KeysetCursors } from '../src/connections/cursor';
+import { filterScope } from '../src/interview-sessions/filter-scope';
+import { SESSION_ORDERS } from '../src/interview-sessions/interview-session-order';
+import { InterviewSessionStatus } from '../src/interview-sessions/interview-session-status';
 import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
-import { QUERIES } from './floor-server';
+import { ORDER_NAMES, ORDER_QUERIES, QUERIES, type OrderName } from './floor-server';
 import { backendTicks, backendTicksSpent, cpuTicks, machineTicks, rssKb } from './proc-stats';
 import { markdown, summarise, type Measurement, type Summary, type TargetName } from './report';
 import { benchRows, DEFAULT_DATABASE_URL, seed, type SeedResult } from './seed';
@@ -169,7 +175,10 @@ function checkResponse(status: number, text: string): void {
 
 interface Fixtures {
   ids: string[];
+  /** After the 5,000th IN_PROGRESS session, newest first (Q3). */
   cursor: string;
+  /** After the 5,000th session of each order, unfiltered. */
+  orderCursors: Record<OrderName, string>;
   seededAt: Date;
 }
 
@@ -304,6 +313,25 @@ const SCENARIOS: Scenario[] = [
     requests: () => [{ method: 'POST', body: body(QUERIES.list), onResponse: checkResponse }],
   },
 ];
+// Every order of interviewSessions over the whole table: page 1, and the page after 5,000 rows.
+for (const order of ORDER_NAMES) {
+  SCENARIOS.push(
+    {
+      key: order,
+      title: `all sessions by ${order}, first 20`,
+      connections: config.connections,
+      requests: () => [{ method: 'POST', body: body(ORDER_QUERIES[order].first), onResponse: checkResponse }],
+    },
+    {
+      key: `${order}-deep`,
+      title: `all sessions by ${order}, after the 5,000th row (keyset)`,
+      connections: config.connections,
+      requests: ({ orderCursors }) => [
+        { method: 'POST', body: body(ORDER_QUERIES[order].after, { after: orderCursors[order] }), onResponse: checkResponse },
+      ],
+    },
+  );
+}
 // The same requests with authentication on, and sent by id to trusted documents: what each costs
 // is the difference from Q1 and Q2.
 for (const key of ['Q1', 'Q2']) {
@@ -506,9 +534,16 @@ async function sameAnswer(
   return { data: fromServer.body.data, identicalBytes: fromServer.text === fromFloor.text };
 }
 
-async function expectedPage(db: Client, offset: number): Promise<string[]> {
+/** A list the benchmark pages through: an order, over the IN_PROGRESS sessions (Q1, Q3) or all of them. */
+interface ListShape {
+  order: OrderName;
+  inProgressOnly: boolean;
+}
+
+async function expectedPage(db: Client, { order, inProgressOnly }: ListShape, offset: number): Promise<string[]> {
+  const where = inProgressOnly ? "where status = 'in_progress'" : '';
   const { rows } = await db.query<{ id: string }>(
-    "select id from interview_session where status = 'in_progress' order by created_at desc, id desc offset $1 limit 20",
+    `select id from interview_session ${where} order by ${SESSION_ORDERS[order].orderBy} offset $1 limit 20`,
     [offset],
   );
   return rows.map((row) => row.id);
@@ -518,6 +553,7 @@ async function checkPage(
   db: Client,
   server: Target,
   floor: Target,
+  list: ListShape,
   query: string,
   variables: Record<string, unknown> | undefined,
   offset: number,
@@ -530,12 +566,12 @@ async function checkPage(
   assertCheck(
     isDeepStrictEqual(
       nodes.map((node: { id: string }) => node.id),
-      await expectedPage(db, offset),
+      await expectedPage(db, list, offset),
     ),
     'the page is not the rows the database orders there',
   );
   assertCheck(
-    nodes.every((node: { status: string }) => node.status === 'IN_PROGRESS'),
+    !list.inProgressOnly || nodes.every((node: { status: string }) => node.status === 'IN_PROGRESS'),
     'a node is not IN_PROGRESS',
   );
   assertCheck(pageInfo.hasNextPage === true && typeof pageInfo.endCursor === 'string', `pageInfo is ${JSON.stringify(pageInfo)}`);
@@ -607,10 +643,17 @@ async function runChecks(
     const key = scenario.key.replace(/-(auth|keys|id)$/, '');
     try {
       let identicalBytes: boolean;
+      const inProgress: ListShape = { order: 'CREATED_AT_DESC', inProgressOnly: true };
+      const order = ORDER_NAMES.find((name) => key === name || key === `${name}-deep`);
       if (key === 'Q1' || key === 'Q1-overload') {
-        identicalBytes = await checkPage(db, server, floor, QUERIES.list, undefined, 0, headers, encode);
+        identicalBytes = await checkPage(db, server, floor, inProgress, QUERIES.list, undefined, 0, headers, encode);
       } else if (key === 'Q3') {
-        identicalBytes = await checkPage(db, server, floor, QUERIES.listAfter, { after: fixtures.cursor }, 5000);
+        identicalBytes = await checkPage(db, server, floor, inProgress, QUERIES.listAfter, { after: fixtures.cursor }, 5000);
+      } else if (order) {
+        const all: ListShape = { order, inProgressOnly: false };
+        identicalBytes = key.endsWith('-deep')
+          ? await checkPage(db, server, floor, all, ORDER_QUERIES[order].after, { after: fixtures.orderCursors[order] }, 5000)
+          : await checkPage(db, server, floor, all, ORDER_QUERIES[order].first, undefined, 0);
       } else if (key === 'Q2') {
         const id = fixtures.ids[0]!;
         const answer = await sameAnswer(server, floor, QUERIES.byId, { id }, headers, encode);
@@ -634,6 +677,20 @@ async function runChecks(
 }
 
 // ───────────────────────────── main ─────────────────────────────
+
+/** The cursor of the 5,000th session of a list, as the server writes it. */
+async function cursorAfter5000(db: Client, list: ListShape): Promise<string> {
+  const order = SESSION_ORDERS[list.order];
+  const filter = list.inProgressOnly ? { status: InterviewSessionStatus.IN_PROGRESS } : undefined;
+  const {
+    rows: [row],
+  } = await db.query<{ id: string; createdAt: Date; scheduledAt: Date | null; updatedAt: Date }>(
+    `select id, created_at as "createdAt", scheduled_at as "scheduledAt", updated_at as "updatedAt" from interview_session
+     ${filter ? "where status = 'in_progress'" : ''} order by ${order.orderBy} offset 4999 limit 1`,
+  );
+  if (!row) throw new Error('fewer than 5,000 sessions in a list: raise BENCH_ROWS');
+  return new KeysetCursors(order, filterScope(filter)).of(row);
+}
 
 /**
  * What a variant changes (`-auth`: authentication; `-keys`: Idempotency-Keys; `-id`: sending by id
@@ -722,15 +779,12 @@ async function main(): Promise<void> {
   await db.connect();
   try {
     const ids = (await db.query<{ id: string }>('select id from interview_session order by random() limit 1000')).rows.map((row) => row.id);
-    const {
-      rows: [fifthThousand],
-    } = await db.query<{ created_at: Date; id: string }>(
-      "select created_at, id from interview_session where status = 'in_progress' order by created_at desc, id desc offset 4999 limit 1",
-    );
-    if (!fifthThousand) throw new Error('fewer than 5,000 IN_PROGRESS sessions: raise BENCH_ROWS');
     const fixtures: Fixtures = {
       ids,
-      cursor: encodeCursor({ createdAt: fifthThousand.created_at, id: fifthThousand.id }),
+      cursor: await cursorAfter5000(db, { order: 'CREATED_AT_DESC', inProgressOnly: true }),
+      orderCursors: Object.fromEntries(
+        await Promise.all(ORDER_NAMES.map(async (order) => [order, await cursorAfter5000(db, { order, inProgressOnly: false })])),
+      ) as Record<OrderName, string>,
       seededAt: seeded.seededAt,
     };
 

@@ -16,7 +16,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config/config';
 import { onlyRow } from '../src/database/only-row';
-import { createOrmOptions } from '../src/database/orm-options';
+import { createMigrationOptions } from '../src/database/orm-options';
 import { entities } from '../src/modules';
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/interview_sessions_bench';
@@ -233,7 +233,7 @@ async function ensureDatabase(databaseUrl: string): Promise<void> {
 /** The project's own migrations, through the server's own MikroORM options. */
 async function migrate(databaseUrl: string, log: (line: string) => void): Promise<string[]> {
   const { database } = loadConfig({ DATABASE_URL: databaseUrl });
-  const orm = await MikroORM.init({ ...createOrmOptions({ ...database, url: databaseUrl }, entities), logger: log, colors: false });
+  const orm = await MikroORM.init({ ...createMigrationOptions({ ...database, url: databaseUrl }, entities), logger: log, colors: false });
   try {
     return (await orm.migrator.up()).map((migration) => migration.name);
   } finally {
@@ -280,7 +280,8 @@ export async function seed(options: { databaseUrl: string; rows: number; log?: (
     log(`seed: inserting ${rows} rows…`);
     await client.query('begin');
     await client.query(RND_FUNCTION);
-    await client.query('truncate interview_session');
+    // Feedback goes with its sessions (a foreign key): the benchmark seeds none.
+    await client.query('truncate interview_session cascade');
     await client.query('delete from bench_seed');
     await client.query("set local work_mem = '64MB'");
     await client.query(INSERT_SQL, [rows]);

@@ -4,7 +4,6 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { DatabaseConfig } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { poolDriverOptions, tarnBounds } from './pool/pool-options';
-import { ReadYourWrites } from './read-your-writes';
 import { ReplicaAwarePostgreSqlDriver } from './replicas/replica-aware-driver';
 
 /**
@@ -27,7 +26,6 @@ export function createOrmOptions(
       driverOptions: poolDriverOptions(database, logger),
     })),
     entities: [...entities],
-    subscribers: [ReadYourWrites],
     extensions: [Migrator],
     // Every request works on its own fork; touching the global EntityManager is a bug.
     allowGlobalContext: false,
@@ -46,4 +44,14 @@ export function createOrmOptions(
     ...(logger && { logger: (message: string) => logger.debug({ component: 'mikro-orm' }, message) }),
     driverOptions: poolDriverOptions(database, logger),
   });
+}
+
+/**
+ * The options migrations run with (the CLI's, the benchmark seed's): the server's, without its
+ * per-statement timeouts (DB_STATEMENT_TIMEOUT_MS, DB_QUERY_TIMEOUT_MS). A migration is no
+ * request: building an index over a million rows takes longer than a request may, and a timeout
+ * would roll the whole migration back.
+ */
+export function createMigrationOptions(database: DatabaseConfig & { url: string }, entities: readonly EntityClass<object>[]): Options {
+  return createOrmOptions({ ...database, statementTimeoutMs: 0, queryTimeoutMs: 0 }, entities);
 }

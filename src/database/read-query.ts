@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { withPooledClient } from './pool/knex-client';
-import { readWithRetry } from './read-retry';
+import { readWithRetry, type ReadSide } from './read-retry';
 import { readTypes } from './timestamptz';
 
 /** A statement as node-postgres takes it: `$n` placeholders, and a name to prepare it under. */
@@ -26,8 +26,8 @@ const MAX_NAMED_STATEMENTS = 500;
  * transaction of the EntityManager (a write that must re-read inside its transaction does it
  * through the EntityManager).
  */
-export function readRows<Row extends object>(em: EntityManager, sql: string, params: readonly unknown[]): Promise<Row[]> {
-  return readWithRetry(em, (connection) => {
+export function readRows<Row extends object>(em: EntityManager, side: ReadSide, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  return readWithRetry(em, side, (connection) => {
     // Announced as knex announces its own queries, for whatever listens (query logs, specs).
     connection.getKnex().emit('query', { sql, bindings: params });
     return withPooledClient(connection, async (client) => {

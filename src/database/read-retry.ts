@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isConnectionLost, isDatabaseUnavailable } from './database-problem';
-import { hasWritten } from './read-your-writes';
 import { ReplicaAwarePostgreSqlDriver } from './replicas/replica-aware-driver';
 
 /**
- * Runs a read on the read connection (a healthy replica, else the primary; the primary once this
- * request has written, see read-your-writes.ts), and once more when
+ * Runs a read on the read connection (a healthy replica, else the primary) or, for a request that
+ * writes, on the primary (request-database.ts), and once more when
  * the first attempt could not be served:
  * - on a replica that turned out unreachable: the replica is skipped from now on and the read
  *   goes to the primary, so a dying replica costs no error;
@@ -16,8 +15,11 @@ import { ReplicaAwarePostgreSqlDriver } from './replicas/replica-aware-driver';
  */
 export type ReadConnection = ReturnType<EntityManager['getConnection']>;
 
-export async function readWithRetry<T>(em: EntityManager, read: (connection: ReadConnection) => Promise<T>): Promise<T> {
-  const readConnection = () => em.getConnection(hasWritten(em) ? 'write' : 'read');
+/** Where a read may go: `read`, a replica when there is a healthy one; `write`, the primary. */
+export type ReadSide = 'read' | 'write';
+
+export async function readWithRetry<T>(em: EntityManager, side: ReadSide, read: (connection: ReadConnection) => Promise<T>): Promise<T> {
+  const readConnection = () => em.getConnection(side);
   const connection = readConnection();
   try {
     return await read(connection);

@@ -19,20 +19,10 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { AGGREGATES_OVER_INDEX, COUNTS_ROWS } from './cost-annotations';
 
-/**
- * A field that makes the database count rows (a scan): `@Extensions(COUNTS_ROWS)` on it adds
- * GRAPHQL_COUNT_COST to every document that selects it.
- */
-export const COUNTS_ROWS = { cost: 'count' } as const;
-
-/**
- * A field paged by `first`, up to `largest` items: `@Extensions(pagedUpTo(100))` on it. A `first`
- * that comes from a variable is priced at `largest`, the most it may ask for; a literal above it
- * is priced at `largest` too (the resolver refuses it as BAD_USER_INPUT, which says more than a
- * cost would).
- */
-export const pagedUpTo = (largest: number) => ({ largestPage: largest }) as const;
+/** What an aggregate over an index costs (AGGREGATES_OVER_INDEX): a page of ten scalars, about what it reads. */
+const INDEX_AGGREGATE_COST = 10;
 
 export interface CostModel {
   maxCost: number;
@@ -68,7 +58,12 @@ class OverLimit extends Error {
  *   and the largest page (pagedUpTo) when it comes from a variable: its value is unknown at
  *   validation, which runs once per document;
  * - a field that counts rows (COUNTS_ROWS) adds GRAPHQL_COUNT_COST, where it is selected: a
- *   page query reads a few index entries, a count reads every row that matches.
+ *   page query reads a few index entries, a count reads every row that matches;
+ * - a field computed by an aggregate over an index (AGGREGATES_OVER_INDEX) adds
+ *   INDEX_AGGREGATE_COST, where it is selected: inside a page, once per item of the page.
+ *
+ * Pages inside pages multiply: a field's cost, its page's included, is paid once per item of the
+ * page around it, so 50 sessions × 20 feedback each are 1,000 feedback nodes.
  *
  * Fragments are priced where they are spread; introspection is priced like any field.
  *
@@ -152,11 +147,18 @@ export class DocumentCost {
   }
 
   private fieldCost(node: FieldNode, field: GraphQLField<unknown, unknown> | undefined): number {
-    const counts = field?.extensions.cost === COUNTS_ROWS.cost ? this.countCost : 0;
+    const counts = this.readCost(field);
     if (!node.selectionSet) return 1 + counts;
     const type = field && getNamedType(field.type);
     const children = type && isCompositeType(type) ? this.total(this.selectionCost(node.selectionSet, type), pageSizeOf(node, field)) : 0;
     return this.total({ fixed: 2 + counts + children, perItem: 0 }, 1);
+  }
+
+  /** What the field makes the database read beyond its page: a count, an aggregate over an index, or nothing. */
+  private readCost(field: GraphQLField<unknown, unknown> | undefined): number {
+    const cost = field?.extensions.cost;
+    if (cost === COUNTS_ROWS.cost) return this.countCost;
+    return cost === AGGREGATES_OVER_INDEX.cost ? INDEX_AGGREGATE_COST : 0;
   }
 
   private fieldOf(parent: GraphQLNamedType, node: FieldNode): GraphQLField<unknown, unknown> | undefined {

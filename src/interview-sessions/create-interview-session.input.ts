@@ -1,15 +1,15 @@
 import { Field, InputType } from 'type-graphql';
 import { IsStorableDate } from './is-storable-date';
-import { IsSessionText } from './is-session-text';
+import { IsText } from '../graphql/is-text';
 
 @InputType({ description: 'A new session; it starts SCHEDULED.' })
 export class CreateInterviewSessionInput {
   @Field(() => String, { description: '1 to 200 characters' })
-  @IsSessionText()
+  @IsText({ max: 200 })
   title!: string;
 
   @Field(() => String, { description: '1 to 200 characters' })
-  @IsSessionText()
+  @IsText({ max: 200 })
   candidateName!: string;
 
   @Field(() => Date, { nullable: true })

@@ -1,5 +1,5 @@
 import { Ctx, Extensions, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { COUNTS_ROWS } from '../graphql/query-cost';
+import { COUNTS_ROWS } from '../graphql/cost-annotations';
 import type { Context } from '../graphql/context';
 import { InterviewSessionReads } from './interview-session.reads';
 import { InterviewSessionConnection } from './interview-session-connection';

@@ -1,7 +1,14 @@
 import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { v7 as uuidv7 } from 'uuid';
+import { keysetIndex } from '../connections/keyset-index';
+import { SESSION_ORDERS } from './interview-session-order';
 import { InterviewSessionStatus } from './interview-session-status';
+
+const TABLE = 'interview_session';
+/** CREATED_AT_ASC reads CREATED_AT_DESC's indexes backwards. */
+const { CREATED_AT_DESC, SCHEDULED_AT_ASC, SCHEDULED_AT_DESC, UPDATED_AT_DESC } = SESSION_ORDERS;
+const STATUS_FIRST = { leading: ['status'] };
 
 /**
  * One interview session: the table `interview_session` and the GraphQL type of the same shape.
@@ -10,16 +17,17 @@ import { InterviewSessionStatus } from './interview-session-status';
  * JavaScript Date, so a value read back, put in a cursor and compared again is exactly equal.
  */
 @ObjectType({ description: 'An interview with one candidate.', simpleResolvers: true })
-@Entity({ tableName: 'interview_session' })
+@Entity({ tableName: TABLE })
 @Index({ name: 'interview_session_status_index', properties: ['status'] })
-@Index({
-  name: 'interview_session_created_at_index',
-  expression: 'create index "interview_session_created_at_index" on "interview_session" ("created_at" desc, "id" desc)',
-})
-@Index({
-  name: 'interview_session_status_created_at_index',
-  expression: 'create index "interview_session_status_created_at_index" on "interview_session" ("status", "created_at" desc, "id" desc)',
-})
+// One index per order, and one per order under the status filter: no order sorts the table.
+@Index(keysetIndex(TABLE, 'interview_session_created_at_index', CREATED_AT_DESC))
+@Index(keysetIndex(TABLE, 'interview_session_status_created_at_index', CREATED_AT_DESC, STATUS_FIRST))
+@Index(keysetIndex(TABLE, 'interview_session_scheduled_at_asc_index', SCHEDULED_AT_ASC))
+@Index(keysetIndex(TABLE, 'interview_session_status_scheduled_at_asc_index', SCHEDULED_AT_ASC, STATUS_FIRST))
+@Index(keysetIndex(TABLE, 'interview_session_scheduled_at_desc_index', SCHEDULED_AT_DESC))
+@Index(keysetIndex(TABLE, 'interview_session_status_scheduled_at_desc_index', SCHEDULED_AT_DESC, STATUS_FIRST))
+@Index(keysetIndex(TABLE, 'interview_session_updated_at_index', UPDATED_AT_DESC))
+@Index(keysetIndex(TABLE, 'interview_session_status_updated_at_index', UPDATED_AT_DESC, STATUS_FIRST))
 @Check({ name: 'interview_session_title_length_check', expression: '(char_length(title) >= 1) AND (char_length(title) <= 200)' })
 @Check({
   name: 'interview_session_candidate_name_length_check',

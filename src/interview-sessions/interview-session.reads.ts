@@ -1,23 +1,18 @@
-import { EntityRows, type PlainEntity } from '../database/entity-rows';
+import type { Page } from '../connections/connection';
+import { EntityRows, type PlainEntity } from '../connections/entity-rows';
+import { readPage, whereClause, type PageRequest, type Where } from '../connections/keyset-page';
+import type { KeysetOrder } from '../connections/keyset-order';
+import { loadById } from '../connections/rows-by-id';
 import { onlyRow } from '../database/only-row';
 import type { RequestDatabase } from '../database/request-database';
-import type { CursorPosition } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import type { InterviewSessionFilter } from './interview-session-filter.input';
 
 /** A session as reads return it: the entity's fields as plain data. */
 export type InterviewSessionData = PlainEntity<InterviewSession>;
 
-export interface SessionPage {
-  sessions: InterviewSessionData[];
-  hasNextPage: boolean;
-}
-
-/** A page's cursor needs these whatever the client selected. */
-const CURSOR_FIELDS = ['id', 'createdAt'] as const;
-
 /**
- * The reads of a request: plain rows of only the fields asked for (see database/entity-rows.ts),
+ * The reads of a request: plain rows of only the fields asked for (see connections/entity-rows.ts),
  * within the request's share of the pool. Writes go through the entity and the unit of work.
  */
 export class InterviewSessionReads {
@@ -27,35 +22,18 @@ export class InterviewSessionReads {
     this.rows = EntityRows.of(db, InterviewSession);
   }
 
-  async findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
-    const { rows } = this;
-    const [session] = await rows.read(this.db, `select ${rows.selectList(fields)} from ${rows.table} where id = ?`, [id]);
-    return session ?? null;
+  /** Batched (connections/rows-by-id.ts): a page of feedback asking for its sessions reads them at once. */
+  findById(id: string, fields: ReadonlySet<string>): Promise<InterviewSessionData | null> {
+    return loadById(this.db, this.rows, id, fields);
   }
 
-  /**
-   * One page, newest first, strictly after the cursor. The row comparison `(created_at, id) < (…)`
-   * is an index condition on (created_at desc, id desc) and (status, created_at desc, id desc),
-   * so the scan starts at the cursor instead of walking past every earlier row.
-   */
-  async findPage(
+  /** One page of the sessions the filter admits, in the order given (connections/keyset-page.ts). */
+  findPage(
     filter: InterviewSessionFilter | null | undefined,
-    first: number,
-    after: CursorPosition | undefined,
-    fields: ReadonlySet<string>,
-  ): Promise<SessionPage> {
-    const { rows } = this;
-    const where = toWhere(filter);
-    if (after) {
-      where.conditions.push('(created_at, id) < (?, ?)');
-      where.params.push(after.createdAt.toISOString(), after.id);
-    }
-    const sql =
-      `select ${rows.selectList(fields, CURSOR_FIELDS)} from ${rows.table} ${whereClause(where)} ` +
-      // One extra row tells whether a next page exists.
-      'order by created_at desc, id desc limit ?';
-    const page = await rows.read(this.db, sql, [...where.params, first + 1]);
-    return { sessions: page.slice(0, first), hasNextPage: page.length > first };
+    order: KeysetOrder,
+    request: PageRequest,
+  ): Promise<Page<InterviewSessionData>> {
+    return readPage(this.db, this.rows, order, toWhere(filter), request);
   }
 
   /** A count scans every matching row: an expensive read, within its share of the pool. */
@@ -64,11 +42,6 @@ export class InterviewSessionReads {
     const sql = `select count(*)::int as count from ${this.rows.table} ${whereClause(where)}`;
     return onlyRow(await this.db.readRows<{ count: number }>(sql, where.params, { expensive: true })).count;
   }
-}
-
-interface Where {
-  conditions: string[];
-  params: unknown[];
 }
 
 function toWhere(filter: InterviewSessionFilter | null | undefined): Where {
@@ -81,8 +54,4 @@ function toWhere(filter: InterviewSessionFilter | null | undefined): Where {
   if (filter?.createdAfter) add('created_at > ?', filter.createdAfter.toISOString());
   if (filter?.createdBefore) add('created_at < ?', filter.createdBefore.toISOString());
   return where;
-}
-
-function whereClause({ conditions }: Where): string {
-  return conditions.length > 0 ? `where ${conditions.join(' and ')}` : '';
 }

@@ -2,28 +2,26 @@ import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Extensions, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { validate as isUuid } from 'uuid';
 import { describedWithScope, SESSIONS_READ, SESSIONS_WRITE } from '../auth/scopes';
-import { InvalidInputError, NotFoundError, VersionConflictError } from '../domain/domain-error';
+import { ownFields } from '../connections/connection-selection';
+import { KeysetCursors } from '../connections/cursor';
+import { AFTER_ARGUMENT, firstArgument, type PageSizes } from '../connections/page-arguments';
+import { requestedPage } from '../connections/requested-page';
+import { NotFoundError, VersionConflictError } from '../domain/domain-error';
+import { entityId } from '../domain/entity-id';
 import type { Context } from '../graphql/context';
-import { pagedUpTo } from '../graphql/query-cost';
-import { selectedFields } from '../graphql/selected-fields';
+import { pagedUpTo } from '../graphql/cost-annotations';
 import { CreateInterviewSessionInput } from './create-interview-session.input';
-import { decodeCursor } from './cursor';
 import { InterviewSession } from './interview-session.entity';
 import { InterviewSessionConnection } from './interview-session-connection';
+import { filterScope } from './filter-scope';
 import { InterviewSessionFilter } from './interview-session-filter.input';
+import { InterviewSessionOrder, SESSION_ORDERS } from './interview-session-order';
 import { InterviewSessionReads, type InterviewSessionData } from './interview-session.reads';
 import { applyStatusAction } from './status-transitions';
 import { UpdateInterviewSessionInput } from './update-interview-session.input';
 
-export const PAGE_SIZE = { default: 20, max: 100 } as const;
-/** Where a connection's sessions are selected: `nodes { … }` and `edges { node { … } }`. */
-const NODE_PATHS = [['nodes'], ['edges', 'node']];
-/** What of a connection can be answered without reading its page; any other field needs it. */
-const PAGELESS_FIELDS = new Set(['totalCount', '__typename']);
-/** The fields selected on the field itself. */
-const OWN_FIELDS = [[]];
+const PAGE_SIZE: PageSizes = { default: 20, max: 100 };
 /** Every change of a session takes the version its client read, if the client keeps one. */
 const EXPECTED_VERSION = {
   nullable: true,
@@ -39,31 +37,33 @@ export class InterviewSessionResolver {
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
   ): Promise<InterviewSessionData | null> {
-    return new InterviewSessionReads(db).findById(sessionId(id), selectedFields(info, OWN_FIELDS));
+    return new InterviewSessionReads(db).findById(sessionId(id), ownFields(info));
   }
 
   @Authorized(SESSIONS_READ)
   @Extensions(pagedUpTo(PAGE_SIZE.max))
-  @Query(() => InterviewSessionConnection, { description: describedWithScope(SESSIONS_READ, 'Newest first; keyset-paginated.') })
+  @Query(() => InterviewSessionConnection, {
+    description: describedWithScope(SESSIONS_READ, 'In the order asked for, newest first by default; keyset-paginated.'),
+  })
   async interviewSessions(
     @Ctx() { db }: Context,
     @Info() info: GraphQLResolveInfo,
+    @Arg('orderBy', () => InterviewSessionOrder, {
+      nullable: true,
+      defaultValue: InterviewSessionOrder.CREATED_AT_DESC,
+      description: 'a cursor works only in the order and under the filter of the page that gave it',
+    })
+    orderBy?: InterviewSessionOrder | null,
     @Arg('filter', () => InterviewSessionFilter, { nullable: true }) filter?: InterviewSessionFilter | null,
-    @Arg('first', () => Int, { nullable: true, defaultValue: PAGE_SIZE.default, description: `1 to ${PAGE_SIZE.max}` })
-    first?: number | null,
-    @Arg('after', () => String, { nullable: true, description: 'endCursor of the previous page' }) after?: string | null,
+    @Arg('first', () => Int, firstArgument(PAGE_SIZE)) first?: number | null,
+    @Arg('after', () => String, AFTER_ARGUMENT) after?: string | null,
   ): Promise<InterviewSessionConnection> {
-    const pageSize = first ?? PAGE_SIZE.default;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > PAGE_SIZE.max) {
-      throw new InvalidInputError(`"first" must be between 1 and ${PAGE_SIZE.max}`, 'first');
-    }
-    const position = after == null ? undefined : decodeCursor(after);
-    // Only totalCount asked for: the page itself would be read for nothing.
-    const needsPage = [...selectedFields(info, OWN_FIELDS)].some((field) => !PAGELESS_FIELDS.has(field));
-    const page = needsPage
-      ? await new InterviewSessionReads(db).findPage(filter, pageSize, position, selectedFields(info, NODE_PATHS))
-      : { sessions: [], hasNextPage: false };
-    return new InterviewSessionConnection(page.sessions, page.hasNextPage, position !== undefined, filter);
+    const order = SESSION_ORDERS[orderBy ?? InterviewSessionOrder.CREATED_AT_DESC];
+    const cursors = new KeysetCursors(order, filterScope(filter));
+    const { page, hasPreviousPage } = await requestedPage(info, { first, after }, PAGE_SIZE, cursors, (request) =>
+      new InterviewSessionReads(db).findPage(filter, order, request),
+    );
+    return new InterviewSessionConnection(page, cursors, hasPreviousPage, filter);
   }
 
   @Authorized(SESSIONS_WRITE)
@@ -139,11 +139,7 @@ export class InterviewSessionResolver {
   }
 }
 
-/** Ids are UUIDs: anything else is the client's mistake, not a lookup that finds nothing. */
-function sessionId(id: string): string {
-  if (!isUuid(id)) throw new InvalidInputError(`"${id.slice(0, 64)}" is not a valid session id (a UUID)`, 'id');
-  return id.toLowerCase();
-}
+const sessionId = (id: string) => entityId(id, 'session');
 
 /**
  * Loads the session, changes it, writes it, in a transaction. Without `expectedVersion` the row is

@@ -1,6 +1,6 @@
 import { InvalidStatusTransitionError } from './errors';
 import type { InterviewSession } from './interview-session.entity';
-import { InterviewSessionStatus } from './interview-session-status';
+import { InterviewSessionStatus, statusName } from './interview-session-status';
 
 export type StatusAction = 'start' | 'complete' | 'cancel';
 
@@ -26,13 +26,8 @@ const TRANSITIONS: Record<StatusAction, Transition> = {
 export function applyStatusAction(session: InterviewSession, action: StatusAction, now = new Date()): void {
   const transition = TRANSITIONS[action];
   if (!transition.from.includes(session.status)) {
-    throw new InvalidStatusTransitionError(graphqlName(session.status), transition.pastTense);
+    throw new InvalidStatusTransitionError(statusName(session.status), transition.pastTense);
   }
   session.status = transition.to;
   if (transition.stamp) session[transition.stamp] = now;
-}
-
-/** Clients know statuses by their GraphQL names (IN_PROGRESS), not the stored values. */
-function graphqlName(status: InterviewSessionStatus): string {
-  return Object.entries(InterviewSessionStatus).find(([, value]) => value === status)?.[0] ?? status;
 }

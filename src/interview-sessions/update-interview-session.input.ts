@@ -1,6 +1,6 @@
 import { ValidateIf } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
-import { IsSessionText } from './is-session-text';
+import { IsText } from '../graphql/is-text';
 import { IsStorableDate } from './is-storable-date';
 
 const isGiven = (_input: object, value: unknown) => value !== undefined;
@@ -9,12 +9,12 @@ const isGiven = (_input: object, value: unknown) => value !== undefined;
 export class UpdateInterviewSessionInput {
   @Field(() => String, { nullable: true, description: '1 to 200 characters; cannot be null' })
   @ValidateIf(isGiven)
-  @IsSessionText()
+  @IsText({ max: 200 })
   title?: string;
 
   @Field(() => String, { nullable: true, description: '1 to 200 characters; cannot be null' })
   @ValidateIf(isGiven)
-  @IsSessionText()
+  @IsText({ max: 200 })
   candidateName?: string;
 
   @Field(() => Date, { nullable: true, description: 'null clears it' })

@@ -20,6 +20,17 @@ export function literal(value: unknown, enumKeys: ReadonlySet<string> = new Set(
 
 export const STATUS_KEYS: ReadonlySet<string> = new Set(['SCHEDULED', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED']);
 
+export const ORDER_KEYS: ReadonlySet<string> = new Set([
+  'CREATED_AT_DESC',
+  'CREATED_AT_ASC',
+  'SCHEDULED_AT_ASC',
+  'SCHEDULED_AT_DESC',
+  'UPDATED_AT_DESC',
+]);
+
+/** Arguments whose values are enum values, printed bare in a literal. */
+const ENUM_ARGUMENTS: Readonly<Record<string, ReadonlySet<string>>> = { status: STATUS_KEYS, orderBy: ORDER_KEYS };
+
 export const SESSION_FIELDS = 'id title candidateName status scheduledAt startedAt completedAt createdAt updatedAt';
 
 /** Read-only documents for the cases that attack the HTTP layer rather than the arguments. */
@@ -80,7 +91,7 @@ export function operation(
         passed.push(`${name}: ${variable}`);
         break;
       case 'inline':
-        passed.push(`${name}: ${literal(spec.value, name === 'status' ? STATUS_KEYS : undefined)}`);
+        passed.push(`${name}: ${literal(spec.value, ENUM_ARGUMENTS[name])}`);
         break;
       case 'fieldVar': {
         const inner = target!.field!;

@@ -19,11 +19,17 @@ export interface Row {
   candidateName: string;
 }
 
+export interface IssuedCursor {
+  cursor: string;
+  orderBy: string | undefined;
+  filter: Record<string, string>;
+}
+
 export class Model {
   readonly rows = new Map<string, Row>();
   readonly deletedIds: string[] = [];
-  /** Cursors the server issued, to be sent back later. */
-  readonly issuedCursors: string[] = [];
+  /** Cursors the server issued, with the order and filter of their page, to be sent back later under the same ones. */
+  readonly issuedCursors: IssuedCursor[] = [];
 
   /** A session the server says it created: scheduled, its text as sent (text that could not be stored as sent is refused). */
   created(session: { id: string; title: unknown; candidateName: unknown }): void {

@@ -85,6 +85,39 @@ describe('the cost of a document', () => {
   });
 });
 
+describe('the cost of pages inside pages', () => {
+  const sessionsWithFeedback = (sessions: number, feedback: string) =>
+    `{ interviewSessions(first: ${sessions}) { nodes { feedback${feedback} { nodes { rating } } } } }`;
+
+  it('multiplies: 50 sessions × 20 feedback are 1,000 feedback nodes of 3 each, 3,202 in all', () => {
+    // Per session: 2 (nodes) + 2 (feedback) + 20 × (2 + 1); the connection 2.
+    expect(costOf(sessionsWithFeedback(50, '(first: 20)'))).toBe(2 + 50 * (2 + 2 + 20 * 3));
+    expect(costOf(sessionsWithFeedback(50, ''))).toBe(3_202);
+  });
+
+  it('prices a nested page whose size comes from a variable at its largest (100)', () => {
+    expect(costOf(`query ($n: Int) { interviewSession(id: "x") { feedback(first: $n) { nodes { rating } } } }`)).toBe(2 + 2 + 100 * 3);
+  });
+
+  it("prices a nested totalCount and averageRating at 10 each per session, not as a count: 50 sessions' cost 752", () => {
+    expect(costOf(`{ interviewSessions(first: 50) { nodes { feedback { totalCount } } } }`)).toBe(2 + 50 * (2 + 2 + 11));
+    expect(costOf(`{ interviewSessions(first: 50) { nodes { averageRating } } }`)).toBe(2 + 50 * (2 + 11));
+  });
+
+  it('accepts 50 sessions with 3 feedback each, their counts and averages (1,752), with the default limits', () => {
+    const document = `{ interviewSessions(first: 50) { nodes { feedback(first: 3) { totalCount nodes { rating } } averageRating } } }`;
+    // Per session: 2 (nodes) + 2 (feedback) + 11 (totalCount) + 3 × 3 (its nodes) + 11 (averageRating).
+    expect(costOf(document)).toBe(2 + 50 * (2 + 2 + 11 + 3 * 3 + 11));
+    expect(costOf(document)).toBe(1_752);
+    expect(limitCodes(document)).toEqual([]);
+  });
+
+  it('refuses 100 sessions with 100 feedback each (30,402) before execution, with the default limits', () => {
+    expect(costOf(sessionsWithFeedback(100, '(first: 100)'))).toBe(30_402);
+    expect(limitCodes(sessionsWithFeedback(100, '(first: 100)'))).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+});
+
 describe('the limits on a hostile document', () => {
   it('refuses fragments spread twice per level, 30 levels deep, as too deep (each spread is a level)', () => {
     expect(limitCodes(fanOut(30))).toEqual(['QUERY_TOO_DEEP']);

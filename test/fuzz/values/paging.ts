@@ -8,7 +8,7 @@ function cursorOf(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
 
-/** Cursors this API never issued; `valid` ones are well-formed and must be answered normally. */
+/** Cursors this API never issued: every one must be refused as the client's mistake. */
 export function hostileCursors(rng: Rng): Sample[] {
   const uuid = rng.uuidV4();
   const bad = (value: unknown): Sample => ({ value, valid: false });
@@ -30,16 +30,16 @@ export function hostileCursors(rng: Rng): Sample[] {
     bad(rng.pick(SQL_STRINGS)),
     bad(rng.pick(UNICODE_STRINGS)),
     bad('x'.repeat(rng.pick([1_000, 60_000]))),
-    // Well-formed: the cursor of a row that does not exist is a fine place to start a page.
-    { value: cursorOf(`2024-01-01T00:00:00.000Z|${uuid}`), valid: true },
-    { value: cursorOf(`2999-12-31T23:59:59.999Z|ffffffff-ffff-ffff-ffff-ffffffffffff`), valid: true },
-    { value: cursorOf(`1970-01-01T00:00:00.000Z|00000000-0000-0000-0000-000000000000`), valid: true },
-    // Dates JavaScript can hold and round-trip, but PostgreSQL cannot parse in this form.
-    { value: cursorOf(`0000-01-01T00:00:00.000Z|${uuid}`), valid: 'edge' },
-    { value: cursorOf(`-000001-01-01T00:00:00.000Z|${uuid}`), valid: 'edge' },
-    { value: cursorOf(`+275760-09-13T00:00:00.000Z|${uuid}`), valid: 'edge' },
-    { value: cursorOf(`+010000-01-01T00:00:00.000Z|${uuid}`), valid: 'edge' },
-    { value: cursorOf(`-271821-04-20T00:00:00.000Z|${uuid}`), valid: 'edge' },
+    // The format before orders (`<createdAt>|<id>`): no longer a cursor, however well-formed.
+    bad(cursorOf(`2024-01-01T00:00:00.000Z|${uuid}`)),
+    bad(cursorOf(`2999-12-31T23:59:59.999Z|ffffffff-ffff-ffff-ffff-ffffffffffff`)),
+    bad(cursorOf(`0000-01-01T00:00:00.000Z|${uuid}`)),
+    // The shape of today's cursors (`<order>|<scope tag>|<key>|<id>`), with a part made up or edited.
+    bad(cursorOf(`CREATED_AT_DESC|${rng.pick(['', 'AAAAAAAAAAAA', 'x'])}|2024-01-01T00:00:00.000Z|${uuid}`)),
+    bad(cursorOf(`NEWEST|AAAAAAAAAAAA|2024-01-01T00:00:00.000Z|${uuid}`)),
+    bad(cursorOf(`CREATED_AT_DESC|AAAAAAAAAAAA||${uuid}`)),
+    bad(cursorOf(`CREATED_AT_DESC|AAAAAAAAAAAA|+275760-09-13T00:00:00.000Z|${uuid}`)),
+    bad(cursorOf(`CREATED_AT_DESC|AAAAAAAAAAAA|-271821-04-20T00:00:00.000Z|${uuid}`)),
   ];
 }
 

@@ -1,5 +1,5 @@
 import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
-import type { ReadOptions, RequestDatabase } from './request-database';
+import type { ReadOptions, RequestDatabase } from '../database/request-database';
 
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
 export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T[K] };
@@ -10,21 +10,30 @@ export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T
  * through the entity and the unit of work.
  *
  * The columns come from MikroORM's metadata: a property added to the entity is read by every
- * query with no other edit. Every read is the request's (request-database.ts): within its share
- * of the pool, through readRows (read-query.ts).
+ * query with no other edit. A reference to another entity (a many-to-one, declared with
+ * `mapToPk`) is read as the key it holds, the value its property holds on the entity too. Every
+ * read is the request's (request-database.ts): within its share of the pool, through readRows
+ * (read-query.ts).
  */
 export class EntityRows<T extends object> {
   readonly table: string;
-  /** `"column" as "property"`, ready for a select list, by property name, in the entity's order. */
+  /** The primary key's property: every read returns it, for the field resolvers that start from the row. */
+  readonly key: string;
+  /** Column names by property name, in the entity's order. */
   private readonly columns = new Map<string, string>();
   /** By the set asked for (selectedFields hands out one per document), then by `always` as text. */
   private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<string, string>>();
 
   private constructor(meta: EntityMetadata<T>) {
     this.table = meta.tableName;
+    const [key] = meta.primaryKeys;
+    if (meta.primaryKeys.length !== 1 || key === undefined)
+      throw new Error(`${meta.className}: plain reads need a single-column primary key`);
+    this.key = key;
     for (const prop of meta.props) {
-      if (prop.kind !== ReferenceKind.SCALAR || prop.persist === false) continue;
-      this.columns.set(prop.name, `"${prop.fieldNames[0]}" as "${prop.name}"`);
+      const [column, ...more] = prop.fieldNames;
+      const read = prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE;
+      if (read && prop.persist !== false && column !== undefined && more.length === 0) this.columns.set(prop.name, column);
     }
   }
 
@@ -42,22 +51,29 @@ export class EntityRows<T extends object> {
   }
 
   /**
-   * The select list for these properties (plus `always`). Names that are not columns of the entity
-   * are skipped: they are fields some resolver computes. Never empty. Built once per set of
-   * properties (selectedFields hands out the same set for the same document).
+   * The select list for these properties, the primary key and `always`. Names that are not columns
+   * of the entity are skipped: they are fields some resolver computes (from the primary key: a
+   * relation of another feature). Built once per set of properties (selectedFields hands out the
+   * same set for the same document).
    */
   selectList(properties: ReadonlySet<string>, always: readonly string[] = []): string {
     let byAlways = this.selectLists.get(properties);
     if (!byAlways) this.selectLists.set(properties, (byAlways = new Map<string, string>()));
-    const key = always.join(',');
-    let list = byAlways.get(key);
+    const wanted = always.join(',');
+    let list = byAlways.get(wanted);
     if (list === undefined) {
-      const columns = [...this.columns].filter(([name]) => properties.has(name) || always.includes(name)).map(([, column]) => column);
-      // Nothing of the row asked for (only __typename, say): a constant still tells whether it exists.
-      list = columns.length > 0 ? columns.join(', ') : '1 as "exists"';
-      byAlways.set(key, list);
+      const read = (name: string) => name === this.key || properties.has(name) || always.includes(name);
+      list = [...this.columns].flatMap(([name, column]) => (read(name) ? [`"${column}" as "${name}"`] : [])).join(', ');
+      byAlways.set(wanted, list);
     }
     return list;
+  }
+
+  /** The column of a property, quoted for SQL. */
+  column(property: string): string {
+    const column = this.columns.get(property);
+    if (column === undefined) throw new Error(`${this.table} has no column for ${property}`);
+    return `"${column}"`;
   }
 
   /** Runs a read whose select list came from selectList(); rows come back as the entity's plain data. */
