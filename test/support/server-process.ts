@@ -164,7 +164,7 @@ export function runNpmScript(
 }
 
 /** Spawns the server and waits until it listens; kills it and rejects if it does not within timeoutMs. */
-export async function startServer(env: Record<string, string>, timeoutMs = 20_000, options: SpawnOptions = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, timeoutMs = 60_000, options: SpawnOptions = {}): Promise<ServerProcess> {
   const server = spawnServer(env, options);
   try {
     await server.waitForLog((line) => LISTENING.test(line.msg), '"Server listening at"', timeoutMs);
