@@ -2,9 +2,8 @@ import { graphql } from './support/graphql-client';
 import { ifSetUp } from './support/if-set-up';
 import { sample, scrape } from './support/metrics';
 import { lockSessionsTable, releaseTableLocks, serverQueriesWaitingOnLocks } from './support/table-lock';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { proxiedDatabase, type ProxiedDatabase } from './support/proxied-database';
+import { startTestApp, type TestApp } from './support/test-app';
 import { AUDIENCE, bearer, ISSUER, newSecret, secretKey, signToken } from './support/tokens';
 import { waitFor } from './support/wait-for';
 
@@ -26,20 +25,14 @@ afterEach(async () => {
 });
 
 describe('request outcomes', () => {
-  let db: TestDatabase;
-  let proxy: TcpProxy;
+  let proxied: ProxiedDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    await migrateDatabase(db);
-    const target = new URL(db.url);
-    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    proxied = await proxiedDatabase();
   });
-  afterAll(async () => {
-    await ifSetUp(proxy)?.close();
-    await ifSetUp(db)?.drop();
-  });
+  afterAll(() => ifSetUp(proxied)?.close());
 
   it('counts a request the database could not serve as database_unavailable, and in graphql_database_unavailable_total', async () => {
+    const { db, proxy } = proxied;
     app = await startTestApp({ DB_POOL_MIN: '0' }, { db, proxy });
     await proxy.setMode('refuse');
     proxy.cutAll(); // the pool's open connections too

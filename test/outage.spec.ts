@@ -2,11 +2,11 @@ import { APPLICATION_NAME } from '../src/database/pool/pool-options';
 import { expectDatabaseUnavailable, expectOk, timed } from './support/expectations';
 import { graphql } from './support/graphql-client';
 import { health } from './support/health';
-import { ifSetUp } from './support/if-set-up';
 import { lockSessionsTable, serverQueriesWaitingOnLocks } from './support/table-lock';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
-import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { proxiedDatabase, type ProxiedDatabase } from './support/proxied-database';
+import { type TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+import { type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
 
 const LIST = '{ interviewSessions(first: 5) { nodes { id title } } }';
@@ -14,24 +14,19 @@ const CREATE = 'mutation { createInterviewSession(input: { title: "t", candidate
 
 let db: TestDatabase;
 let proxy: TcpProxy;
+let proxied: ProxiedDatabase | undefined;
 let app: TestApp | undefined;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  // Migrate once, directly; every server below reaches this database through the proxy.
-  await migrateDatabase(db);
-  const target = new URL(db.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+  proxied = await proxiedDatabase();
+  ({ db, proxy } = proxied);
 });
 afterEach(async () => {
   await app?.stop();
   app = undefined;
   await proxy.setMode('pass');
 });
-afterAll(async () => {
-  await ifSetUp(proxy)?.close();
-  await ifSetUp(db)?.drop();
-});
+afterAll(() => proxied?.close());
 
 const startServer = async (env: Record<string, string> = {}) => {
   app = await startTestApp(env, { db, proxy });
