@@ -7,13 +7,13 @@ import {
   DATABASE_MISCONFIGURED,
   DATABASE_UNAVAILABLE,
   EXPENSIVE_READS_BUSY,
-  FORBIDDEN,
   QUERY_TIMED_OUT,
 } from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
 import { RejectedRequestError } from '../graphql/rejected-request';
 import type { Logger } from './logger';
-import type { Metrics, RequestOutcome } from './metrics';
+import type { Metrics } from './metrics';
+import { outcomeOf, refusalOutcomeOf } from './request-outcome';
 
 /** The limit a request hit, by the code its client got: in the log line and the metrics. */
 const LIMITS: Readonly<Record<string, string>> = {
@@ -58,7 +58,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
         return;
       }
       const seconds = (performance.now() - error.startedAt) / 1000;
-      const outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
+      const outcome = refusalOutcomeOf(error);
       metrics.observeGraphQLRequest(UNREAD_OPERATION, outcome, seconds);
       metrics.observeAuthRejection(error.failure.reason);
       logger.info(
@@ -126,18 +126,6 @@ const MAX_LOGGED_TEXT = 256;
 function bounded(text: string | null | undefined): string | undefined {
   if (text == null) return undefined;
   return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
-}
-
-function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {
-  if (!errors?.length) return 'ok';
-  const codes = errors.map((error) => error.extensions?.code);
-  if (codes.includes(ApolloServerErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
-  // In the order httpStatusFor ranks them: the outcome names the response's status.
-  if (codes.includes(EXPENSIVE_READS_BUSY)) return 'busy';
-  if (codes.includes(DATABASE_UNAVAILABLE)) return 'database_unavailable';
-  if (codes.includes(DATABASE_MISCONFIGURED)) return 'database_misconfigured';
-  if (codes.includes(FORBIDDEN)) return 'forbidden';
-  return 'client_error';
 }
 
 function limitOf(errors: readonly GraphQLFormattedError[] | undefined): string | undefined {
