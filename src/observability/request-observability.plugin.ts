@@ -11,6 +11,7 @@ import {
 } from '../graphql/client-errors';
 import { LimitCode } from '../graphql/query-limits';
 import { RejectedRequestError } from '../graphql/rejected-request';
+import { bounded } from './bounded-text';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
 import { outcomeOf, refusalOutcomeOf } from './request-outcome';
@@ -118,14 +119,6 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       };
     },
   };
-}
-
-/** Client-chosen text in a log line: at most this many characters, so that a client cannot make lines of any size. */
-const MAX_LOGGED_TEXT = 256;
-
-function bounded(text: string | null | undefined): string | undefined {
-  if (text == null) return undefined;
-  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
 }
 
 function limitOf(errors: readonly GraphQLFormattedError[] | undefined): string | undefined {
