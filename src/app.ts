@@ -12,6 +12,7 @@ import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import type { Tracing } from './observability/tracing/tracing';
 import { StartupError } from './startup-error';
 
 export interface App {
@@ -36,11 +37,12 @@ const SHUTTING_DOWN = { ready: false, report: { status: 'unavailable', reason: '
 
 /**
  * The feature modules' entities and resolvers → database → authentication → GraphQL (Apollo) →
- * HTTP server, listening.
+ * HTTP server, listening; each traced where it plugs in, when `tracing` is given.
  */
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+export async function startApp(config: Config, logger: Logger, tracing?: Tracing): Promise<App> {
   const database = await openDatabase(config.database, entities, logger);
   try {
+    tracing?.traceDatabase(database);
     // Metrics first, so that they count the first connections too.
     const metrics = createMetrics(database);
     const { pool, expectedInstances } = config.database;
@@ -48,7 +50,9 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
-    const apollo = createApolloServer({ schema: await buildApiSchema(resolvers), config, logger, metrics });
+    const schema = await buildApiSchema(resolvers);
+    tracing?.traceResolvers(schema);
+    const apollo = createApolloServer({ schema, config, logger, metrics, tracing });
     await apollo.start();
     const { ttlSeconds, cleanupIntervalMs } = config.idempotency;
     const keysCleanup = startExpiredKeysCleanup(database.orm, database.pool, cleanupIntervalMs, logger);
@@ -61,6 +65,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       context: contextFunction(() => database.forRequest(), authenticator, new IdempotencyKeys(ttlSeconds, logger)),
       readiness: async () => (draining ? SHUTTING_DOWN : database.readiness()),
       draining: () => draining,
+      tracing,
     });
     await listen(http, config.http);
     const { port } = http.server.address() as { port: number };

@@ -7,6 +7,7 @@ import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import { requestObservabilityPlugin } from '../observability/request-observability.plugin';
+import type { Tracing } from '../observability/tracing/tracing';
 import type { Context } from './context';
 import { errorStatusPlugin } from './error-status.plugin';
 import { formatError } from './format-error';
@@ -21,10 +22,12 @@ export interface ApolloServerOptions {
   config: Config;
   logger: Logger;
   metrics: Metrics;
+  /** Names each request's operation span; unset: tracing is off. */
+  tracing?: Tracing;
 }
 
 /** Apollo Server as this API runs it: limits, error formatting and statuses, the request log; not started. */
-export function createApolloServer({ schema, config, logger, metrics }: ApolloServerOptions): ApolloServer<Context> {
+export function createApolloServer({ schema, config, logger, metrics, tracing }: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
   return new ApolloServer<Context>({
     ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
@@ -45,6 +48,7 @@ export function createApolloServer({ schema, config, logger, metrics }: ApolloSe
       // First: the request log reports the status this one sets.
       errorStatusPlugin,
       requestObservabilityPlugin(logger, metrics),
+      ...(tracing ? [tracing.graphqlPlugin(schema, config.graphql.limits.countCost)] : []),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),
       idempotencyPlugin({ keyRequiredForMutations: config.idempotency.required }),

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context, RequestHead } from '../graphql/context';
+import type { Tracing } from '../observability/tracing/tracing';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UnusableIdempotencyKey } from '../idempotency/idempotency-key-header';
 import { sendError } from './error-handlers';
 import { authorizationOf, headerValues } from './request-head';
@@ -20,35 +21,38 @@ export function registerGraphQLRoute(
   app: FastifyInstance,
   apollo: ApolloServer<Context>,
   context: (head: RequestHead) => Promise<Context>,
+  /** Runs each request inside its GraphQL operation span (tracing on). */
+  inOperationSpan?: Tracing['inOperationSpan'],
 ): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    let idempotencyKey: string | undefined;
+    try {
+      // Mutations come by POST only: a GET's key could never be used.
+      idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
+    } catch (error) {
+      if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, 'BAD_REQUEST', error.message);
+      throw error;
+    }
+    const head = { id: request.id, authorization: authorizationOf(request.raw), idempotencyKey };
+    let contextValue: Context | undefined;
+    let response: HTTPGraphQLResponse;
+    try {
+      response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: graphqlRequestOf(request),
+        context: async () => (contextValue = await context(head)),
+      });
+    } catch (error) {
+      await contextValue?.idempotency?.abandon();
+      throw error;
+    }
+    // A claimed key's transaction ends here: committed with the answer, or rolled back.
+    const idempotency = contextValue?.idempotency;
+    return send(reply, idempotency ? await idempotency.finish(response) : response);
+  };
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
-    handler: async (request, reply) => {
-      let idempotencyKey: string | undefined;
-      try {
-        // Mutations come by POST only: a GET's key could never be used.
-        idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
-      } catch (error) {
-        if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, 'BAD_REQUEST', error.message);
-        throw error;
-      }
-      const head = { id: request.id, authorization: authorizationOf(request.raw), idempotencyKey };
-      let contextValue: Context | undefined;
-      let response: HTTPGraphQLResponse;
-      try {
-        response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: graphqlRequestOf(request),
-          context: async () => (contextValue = await context(head)),
-        });
-      } catch (error) {
-        await contextValue?.idempotency?.abandon();
-        throw error;
-      }
-      // A claimed key's transaction ends here: committed with the answer, or rolled back.
-      const idempotency = contextValue?.idempotency;
-      return send(reply, idempotency ? await idempotency.finish(response) : response);
-    },
+    handler: inOperationSpan ? (request, reply) => inOperationSpan(request, () => handler(request, reply)) : handler,
   });
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config/config';
 import type { Context, RequestHead } from '../graphql/context';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { Tracing } from '../observability/tracing/tracing';
 import {
   answerFrameworkError,
   answerUnmetExpectation,
@@ -30,6 +31,8 @@ export interface HttpServerOptions {
   readiness: ReadinessCheck;
   /** True once the drain before a stop has begun (see App.drain). */
   draining: () => boolean;
+  /** The HTTP and GraphQL operation spans of each request; unset: tracing is off. */
+  tracing?: Tracing;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -53,6 +56,7 @@ export async function createHttpServer({
   context,
   readiness,
   draining,
+  tracing,
 }: HttpServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger, so that the instance is the plain FastifyInstance everyone expects.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -76,6 +80,8 @@ export async function createHttpServer({
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  // First, so that its span covers every hook, and it sees every route as it is added.
+  if (tracing) await app.register(tracing.http);
   app.server.maxConnections = limits.maxConnections;
   app.server.on('drop', () => metrics.observeHttpRefusal('connection_limit'));
   app.server.on('checkExpectation', (request, response) => {
@@ -113,6 +119,6 @@ export async function createHttpServer({
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
-  registerGraphQLRoute(app, apollo, context);
+  registerGraphQLRoute(app, apollo, context, tracing?.inOperationSpan);
   return app;
 }

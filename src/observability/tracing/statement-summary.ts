@@ -1,0 +1,42 @@
+/** What a SQL statement does, in OpenTelemetry's database terms, read from its text alone. */
+export interface StatementSummary {
+  /** db.operation.name: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT… */
+  operation: string;
+  /** db.collection.name: the table it reads or writes, when it names one. */
+  collection?: string;
+  /** db.query.summary, also the span's name: `SELECT interview_session`, `COMMIT`, `SELECT claim_idempotency_key()`. */
+  summary: string;
+}
+
+const OPERATION = /^\s*([A-Za-z]+)/;
+const NAME = String.raw`("[^"]+"|[\w.]+)(\s*\()?`;
+/** Where each operation names its table: `… from t`, `insert into t`, `update t`. */
+const TARGETS: Readonly<Record<string, RegExp>> = {
+  SELECT: new RegExp(String.raw`\bfrom\s+${NAME}`, 'i'),
+  DELETE: new RegExp(String.raw`\bfrom\s+${NAME}`, 'i'),
+  INSERT: new RegExp(String.raw`\binto\s+${NAME}`, 'i'),
+  UPDATE: new RegExp(String.raw`^\s*update\s+${NAME}`, 'i'),
+};
+
+/** Summaries by statement text: the server sends a few shapes of statement. Past this many, the rest are read each time. */
+const summaries = new Map<string, StatementSummary>();
+const MAX_REMEMBERED = 500;
+
+export function summaryOf(sql: string): StatementSummary {
+  let summary = summaries.get(sql);
+  if (!summary) {
+    summary = summarise(sql);
+    if (summaries.size < MAX_REMEMBERED) summaries.set(sql, summary);
+  }
+  return summary;
+}
+
+function summarise(sql: string): StatementSummary {
+  const operation = (OPERATION.exec(sql)?.[1] ?? 'SQL').toUpperCase();
+  const target = TARGETS[operation]?.exec(sql);
+  if (!target?.[1]) return { operation, summary: operation };
+  const name = target[1].replaceAll('"', '');
+  // A function called in FROM is not a collection.
+  if (target[2]) return { operation, summary: `${operation} ${name}()` };
+  return { operation, collection: name, summary: `${operation} ${name}` };
+}
