@@ -79,7 +79,6 @@ export function tracePool(knex: KnexClient, poolName: string, tracer: Tracer): v
       return client;
     } catch (error) {
       recordFailure(span, error);
-      span.recordException(error as Error);
       throw error;
     } finally {
       if (wait.discarded.length > 0) span.setAttribute('db.pool.discarded', wait.discarded);

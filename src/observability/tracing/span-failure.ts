@@ -13,7 +13,12 @@ export function errorTypeOf(error: unknown, fallback?: string): string {
   return fallback ?? (error instanceof Error ? error.constructor.name : '_OTHER');
 }
 
-/** Marks a span failed: status ERROR described by the error's type, and `error.type`. */
+/**
+ * Marks a span failed: status ERROR described by the error's type, and `error.type`. Not the
+ * error's message: PostgreSQL words some failures with the value it refused (`invalid input
+ * syntax for type uuid: "…"`), and a trace must carry no client data. The request's log line,
+ * which carries the trace id, has the whole error.
+ */
 export function recordFailure(span: Span, error: unknown, fallback?: string): void {
   const type = errorTypeOf(error, fallback);
   span.setAttribute('error.type', type);

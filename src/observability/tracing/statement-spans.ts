@@ -13,9 +13,10 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 
 /**
  * One CLIENT span per SQL statement sent on this connection, with OpenTelemetry's database
- * conventions: `db.system.name` postgresql, the database, the operation and table, the summary
- * as the name, and the statement's text, which holds `$n` placeholders and never a parameter's
- * value. knex's statements (MikroORM's writes) and the raw reads both go through the client's
+ * conventions: `db.system.name` postgresql, the database, the operation and table, and the
+ * summary (`SELECT interview_session`) as the name. Not the statement's text: MikroORM inlines
+ * the values of some statements (a batch insert puts the client's title in its SQL), and a trace
+ * must never carry a client's data. knex's statements (MikroORM's writes) and the raw reads both go through the client's
  * query(); the pre-ping does not (connection-health.ts calls the query underneath), so it is no
  * statement here but part of the wait (pool-spans.ts). Only inside a traced request: background
  * work makes none.
@@ -39,7 +40,6 @@ export function traceStatements(client: PooledClient, poolName: string, tracer: 
           'db.operation.name': operation,
           ...(collection && { 'db.collection.name': collection }),
           'db.query.summary': summary,
-          'db.query.text': text,
           'db.client.connection.pool.name': poolName,
         },
       },
@@ -68,7 +68,6 @@ export function traceStatements(client: PooledClient, poolName: string, tracer: 
 function ended(span: Span, error: unknown, result?: QueryResult): void {
   if (error) {
     recordFailure(span, error);
-    span.recordException(error as Error);
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && SQLSTATE.test(code)) span.setAttribute('db.response.status_code', code);
   } else if (result && Array.isArray(result.rows)) {

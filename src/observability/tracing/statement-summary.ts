@@ -18,25 +18,16 @@ const TARGETS: Readonly<Record<string, RegExp>> = {
   UPDATE: new RegExp(String.raw`^\s*update\s+${NAME}`, 'i'),
 };
 
-/** Summaries by statement text: the server sends a few shapes of statement. Past this many, the rest are read each time. */
-const summaries = new Map<string, StatementSummary>();
-const MAX_REMEMBERED = 500;
-
+/**
+ * Read afresh for every statement (two short regular expressions): MikroORM inlines the values of
+ * some statements (a batch insert), so their texts are all different and a cache would only grow.
+ */
 export function summaryOf(sql: string): StatementSummary {
-  let summary = summaries.get(sql);
-  if (!summary) {
-    summary = summarise(sql);
-    if (summaries.size < MAX_REMEMBERED) summaries.set(sql, summary);
-  }
-  return summary;
-}
-
-function summarise(sql: string): StatementSummary {
   const operation = (OPERATION.exec(sql)?.[1] ?? 'SQL').toUpperCase();
   const target = TARGETS[operation]?.exec(sql);
   if (!target?.[1]) return { operation, summary: operation };
   const name = target[1].replaceAll('"', '');
-  // A function called in FROM is not a collection.
-  if (target[2]) return { operation, summary: `${operation} ${name}()` };
+  // A function called in FROM is not a collection (after `insert into t` come its columns).
+  if (target[2] && operation === 'SELECT') return { operation, summary: `${operation} ${name}()` };
   return { operation, collection: name, summary: `${operation} ${name}` };
 }
