@@ -13,7 +13,9 @@
  *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; Q1-auth and Q2-auth are Q1 and Q2 with a
  *                                 bearer token, against a second server with AUTH_MODE=jwt (HS256);
  *                                 W is writes only; Q4-keys and W-keys send each write with an
- *                                 Idempotency-Key; "fairness" is the attack check (bench/fairness.ts)
+ *                                 Idempotency-Key; Q1-trace and Q2-trace go to a third server that
+ *                                 traces every request (OpenTelemetry, OTLP/HTTP protobuf to a
+ *                                 receiver in this process); "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -33,6 +35,7 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import ts from 'typescript';
 import { encodeCursor } from '../src/interview-sessions/cursor';
+import { startOtlpReceiver, type OtlpReceiver } from '../test/support/otlp-receiver';
 import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
 import { QUERIES } from './floor-server';
@@ -73,6 +76,8 @@ interface Target {
   pid: number;
   /** application_name of its PostgreSQL connections, to find their backends. */
   applicationName: string;
+  /** Spans it has exported so far, when it traces. */
+  exportedSpans?: () => number;
 }
 const targets: Target[] = [];
 
@@ -123,7 +128,13 @@ async function stopTarget(target: Target): Promise<void> {
   clearTimeout(killer);
 }
 
-const stopAll = () => Promise.all(targets.map(stopTarget));
+/** The OTLP receiver of the traced server's spans, when a -trace scenario runs. */
+let otlpReceiver: OtlpReceiver | undefined;
+
+const stopAll = async () => {
+  await Promise.all(targets.map(stopTarget));
+  await otlpReceiver?.close();
+};
 
 // ───────────────────────────── requests ─────────────────────────────
 
@@ -171,6 +182,8 @@ interface Scenario {
   auth?: boolean;
   /** Every write carries an Idempotency-Key (the floor ignores it). */
   keys?: boolean;
+  /** Sent to the server that traces every request. */
+  trace?: boolean;
   /** `keys`: every write carries an Idempotency-Key. */
   requests(fixtures: Fixtures, keys: boolean): AutocannonRequest[];
 }
@@ -296,6 +309,11 @@ for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
 }
+// The same requests to a server that traces each one: what tracing costs is the difference from Q1 and Q2.
+for (const key of ['Q1', 'Q2']) {
+  const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
+  SCENARIOS.push({ ...plain, key: `${key}-trace`, title: `${plain.title}, every request traced (OpenTelemetry)`, trace: true });
+}
 // The same writes with an Idempotency-Key each: what a key costs is the difference from Q4 and W.
 for (const key of ['Q4', 'W']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
@@ -359,6 +377,7 @@ const percentile = (sorted: Float64Array, q: number) =>
 async function measure(db: Client, target: Target, scenario: Scenario, fixtures: Fixtures, round: number): Promise<Measurement> {
   await load(target, scenario, fixtures, config.warmup);
   await resetWrites(db, fixtures);
+  const spansBefore = target.exportedSpans?.();
   const cpuBefore = cpuTicks(target.pid);
   const dbBefore = await backendTicks(db, target.applicationName);
   const generatorBefore = process.cpuUsage();
@@ -376,6 +395,8 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
   const generator = process.cpuUsage(generatorBefore);
   const machineAfter = machineTicks();
   const dbTicksSpent = backendTicksSpent(dbBefore, await backendTicks(db, target.applicationName));
+  // Give or take a batch (512 spans) the exporter still held at either end.
+  const spansExported = spansBefore === undefined ? undefined : target.exportedSpans!() - spansBefore;
   await resetWrites(db, fixtures);
   const perRequest = (ticks: number) => (run.responses > 0 ? (ticks * 10_000) / run.responses : NaN); // 1 tick = 10 ms
   const measurement: Measurement = {
@@ -402,6 +423,7 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
     machineCpuBusyPercent: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
     peakRssMb: peakRss / 1024,
     ...(Object.keys(run.kinds).length > 1 && { requestKinds: run.kinds }),
+    ...(spansExported !== undefined && { spansPerRequest: spansExported / run.responses }),
   };
   const m = measurement;
   log(
@@ -409,7 +431,8 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
       `p50 ${m.latencyMs.p50.toFixed(2)} ms  p99 ${m.latencyMs.p99.toFixed(2)} ms  cpu ${m.cpuUsPerRequest.toFixed(0)} µs/req  ` +
       `db ${m.dbCpuUsPerRequest.toFixed(0)} µs/req  autocannon ${m.loadGeneratorCpuUsPerRequest.toFixed(0)} µs/req  ` +
       `machine ${m.machineCpuBusyPercent.toFixed(0)}% busy  rss ${m.peakRssMb.toFixed(0)} MB  ` +
-      `errors ${m.errors + m.timeouts + m.non2xx + m.graphqlErrors}`,
+      `errors ${m.errors + m.timeouts + m.non2xx + m.graphqlErrors}` +
+      (m.spansPerRequest === undefined ? '' : `  spans ${m.spansPerRequest.toFixed(2)}/req`),
   );
   return measurement;
 }
@@ -577,7 +600,7 @@ async function runChecks(
   for (const scenario of scenarios) {
     const server = serverFor(scenario);
     const headers = headersOf(scenario);
-    const key = scenario.key.replace(/-(auth|keys)$/, '');
+    const key = scenario.key.replace(/-(auth|keys|trace)$/, '');
     try {
       let identicalBytes: boolean;
       if (key === 'Q1' || key === 'Q1-overload') {
@@ -608,8 +631,8 @@ async function runChecks(
 
 // ───────────────────────────── main ─────────────────────────────
 
-/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys): its server CPU per request against its plain twin's, same run. */
-function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys') {
+/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys; `-trace`: tracing): its server CPU per request against its plain twin's, same run. */
+function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-trace') {
   return summaries.flatMap((on) => {
     const off = on.scenario.endsWith(suffix) && summaries.find((summary) => summary.scenario === on.scenario.slice(0, -suffix.length));
     if (!off) return [];
@@ -697,40 +720,39 @@ async function main(): Promise<void> {
     benchAuth.headers = { authorization: `Bearer ${await signBenchToken()}` };
     // Run the server exactly as `npm run start:prod` does, V8 flags included.
     const productionFlags = productionNodeFlags();
-    const server = await startTarget(
-      'server',
-      serverMain,
-      [...productionFlags, ...profileArgs],
-      // The access log on, as deployed: a line per request is part of what a request costs.
-      // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates. No load
-      // balancer to drain from: stop at once (a CPU profile is written at the exit).
-      { NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_MODE: 'none', SHUTDOWN_DRAIN_DELAY_MS: '0' },
-      'interview-sessions-api',
-    );
+    // The access log on, as deployed: a line per request is part of what a request costs.
+    // Authentication off: AUTH_MODE=none, as behind a gateway that authenticates. No load
+    // balancer to drain from: stop at once (a CPU profile is written at the exit).
+    const serverEnv = { NODE_ENV: 'production', LOG_LEVEL: 'info', AUTH_MODE: 'none', SHUTDOWN_DRAIN_DELAY_MS: '0' };
+    const startServer = (env: Record<string, string>, logName?: string) =>
+      startTarget('server', serverMain, [...productionFlags, ...profileArgs], { ...serverEnv, ...env }, 'interview-sessions-api', logName);
+    const server = await startServer({});
     // Authentication on, for the -auth scenarios: the same server verifying a bearer token on every request.
     const authServer = scenarios.some((scenario) => scenario.auth)
-      ? await startTarget(
-          'server',
-          serverMain,
-          [...productionFlags, ...profileArgs],
+      ? await startServer(
           {
-            NODE_ENV: 'production',
-            LOG_LEVEL: 'info',
             AUTH_MODE: 'jwt',
             AUTH_JWT_SECRET: benchAuth.secret,
             AUTH_JWT_ISSUER: benchAuth.issuer,
             AUTH_JWT_AUDIENCE: benchAuth.audience,
-            SHUTDOWN_DRAIN_DELAY_MS: '0',
           },
-          'interview-sessions-api',
           'server-auth',
         )
       : undefined;
-    const serverFor = (scenario: Scenario) => (scenario.auth && authServer ? authServer : server);
+    // Tracing on, for the -trace scenarios: every request sampled (the default sampler, and no
+    // caller's traceparent), exported as deployed (OTLP/HTTP protobuf, the SDK's default batching)
+    // to a receiver in this process that counts the spans.
+    if (scenarios.some((scenario) => scenario.trace)) otlpReceiver = await startOtlpReceiver();
+    const traceServer = otlpReceiver
+      ? await startServer({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpReceiver.endpoint, OTEL_SERVICE_NAME: 'bench' }, 'server-trace')
+      : undefined;
+    if (traceServer && otlpReceiver) traceServer.exportedSpans = () => otlpReceiver!.received.spans;
+    const serverFor = (scenario: Scenario) =>
+      (scenario.auth ? authServer : undefined) ?? (scenario.trace ? traceServer : undefined) ?? server;
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(
       `server pid ${server.pid} on ${server.url}, ${authServer ? `server with auth pid ${authServer.pid} on ${authServer.url}, ` : ''}` +
-        `floor pid ${floor.pid} on ${floor.url}`,
+        `${traceServer ? `server with tracing pid ${traceServer.pid} on ${traceServer.url}, ` : ''}floor pid ${floor.pid} on ${floor.url}`,
     );
 
     const checks = await runChecks(db, serverFor, floor, fixtures, scenarios);
@@ -763,15 +785,21 @@ async function main(): Promise<void> {
     console.log(scenarios.map((scenario) => `${scenario.key}: ${scenario.title}`).join('; '));
     const authCost = variantCostOf(summaries, '-auth');
     const keysCost = variantCostOf(summaries, '-keys');
+    const traceCost = variantCostOf(summaries, '-trace');
     for (const [what, costs] of [
       ['auth on vs off', authCost],
       ['Idempotency-Keys on vs off', keysCost],
+      ['tracing on vs off', traceCost],
     ] as const) {
       for (const { scenario, offCpuUs, onCpuUs, addedPercent } of costs) {
         console.log(
           `${what}, ${scenario}: server CPU ${offCpuUs.toFixed(0)} → ${onCpuUs.toFixed(0)} µs/request (${addedPercent >= 0 ? '+' : ''}${addedPercent.toFixed(1)} %)`,
         );
       }
+    }
+    for (const scenario of scenarios.filter((candidate) => candidate.trace)) {
+      const perRun = runs.filter((run) => run.scenario === scenario.key && run.target === 'server').map((run) => run.spansPerRequest ?? NaN);
+      console.log(`spans exported per request, ${scenario.key}: ${perRun.map((spans) => spans.toFixed(2)).join(', ')} (each run)`);
     }
     const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
     if (fairnessResult) console.log(`\n${fairnessTable(fairnessResult)}\n`);
@@ -793,6 +821,7 @@ async function main(): Promise<void> {
       summary: summaries,
       authCost,
       keysCost,
+      traceCost,
       table,
       fairness: fairnessResult,
       runs,
