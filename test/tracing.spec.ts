@@ -122,11 +122,7 @@ describe('a request to a server with an endpoint', () => {
 
     const page = only(spans, 'Query.interviewSessions');
     const count = only(spans, 'InterviewSessionConnection.totalCount');
-    expect(page.attributes).toEqual({
-      'graphql.field.name': 'interviewSessions',
-      'graphql.field.path': 'interviewSessions',
-      'graphql.field.type': 'InterviewSessionConnection!',
-    });
+    expect(page.attributes).toEqual({ 'graphql.field.path': 'interviewSessions' });
     expect(count.attributes['graphql.field.path']).toBe('interviewSessions.totalCount');
     for (const resolver of [page, count]) {
       const [wait, statement] = childrenOf(spans, resolver);
@@ -140,7 +136,6 @@ describe('a request to a server with an endpoint', () => {
         'db.operation.name': 'SELECT',
         'db.collection.name': 'interview_session',
         'db.query.summary': 'SELECT interview_session',
-        'db.client.connection.pool.name': 'primary',
       });
     }
     // Not a span for id, title or nodes: they read what the resolvers returned.
@@ -326,10 +321,11 @@ describe('failures, recorded on the spans where they happen', () => {
 
       const resolver = only(spans, 'Query.interviewSessions');
       const attempts = childrenOf(spans, resolver);
+      // In the order they started: the statement ran on the connection of the wait before it.
       expect(attempts.map((span) => [span.name, span.attributes['db.client.connection.pool.name'], span.status.message])).toEqual([
         ['db.pool.acquire', 'replica-1', 'DATABASE_UNAVAILABLE'],
         ['db.pool.acquire', 'primary', undefined],
-        ['SELECT interview_session', 'primary', undefined],
+        ['SELECT interview_session', undefined, undefined],
       ]);
     } finally {
       await proxy.close();

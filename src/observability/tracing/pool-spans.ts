@@ -50,7 +50,7 @@ export function tracePool(knex: KnexClient, poolName: string, tracer: Tracer): v
     const parent = context.active();
     if (!trace.getSpan(parent)?.isRecording()) {
       const client = await acquire();
-      traceStatements(client, poolName, tracer);
+      traceStatements(client, tracer);
       return client;
     }
     const { used, free, pendingAcquires } = statsOf(pool);
@@ -75,7 +75,7 @@ export function tracePool(knex: KnexClient, poolName: string, tracer: Tracer): v
         'db.pool.pre_ping': client.lastCheck === 'pinged' ? 'ok' : client.lastCheck === 'trusted' ? 'skipped' : 'off',
         'db.pool.connection.new': (client.openedAt ?? -Infinity) >= startedAt,
       });
-      traceStatements(client, poolName, tracer);
+      traceStatements(client, tracer);
       return client;
     } catch (error) {
       recordFailure(span, error);

@@ -14,14 +14,14 @@ const SQLSTATE = /^[0-9A-Z]{5}$/;
 /**
  * One CLIENT span per SQL statement sent on this connection, with OpenTelemetry's database
  * conventions: `db.system.name` postgresql, the database, the operation and table, and the
- * summary (`SELECT interview_session`) as the name. Not the statement's text: MikroORM inlines
+ * summary (`SELECT interview_session`) as the name; the pool is the one its wait span names. Not the statement's text: MikroORM inlines
  * the values of some statements (a batch insert puts the client's title in its SQL), and a trace
  * must never carry a client's data. knex's statements (MikroORM's writes) and the raw reads both go through the client's
  * query(); the pre-ping does not (connection-health.ts calls the query underneath), so it is no
  * statement here but part of the wait (pool-spans.ts). Only inside a traced request: background
  * work makes none.
  */
-export function traceStatements(client: PooledClient, poolName: string, tracer: Tracer): void {
+export function traceStatements(client: PooledClient, tracer: Tracer): void {
   if (traced.has(client)) return;
   traced.add(client);
   const query = client.query.bind(client) as Query;
@@ -40,7 +40,6 @@ export function traceStatements(client: PooledClient, poolName: string, tracer: 
           'db.operation.name': operation,
           ...(collection && { 'db.collection.name': collection }),
           'db.query.summary': summary,
-          'db.client.connection.pool.name': poolName,
         },
       },
       parent,
@@ -48,13 +47,13 @@ export function traceStatements(client: PooledClient, poolName: string, tracer: 
     // knex passes a callback; the raw reads (read-query.ts) use the promise.
     if (typeof callback === 'function') {
       return query(config, (error, result) => {
-        ended(span, error, result);
+        ended(span, error);
         callback(error, result);
       });
     }
     return (query(config) as Promise<QueryResult>).then(
       (result) => {
-        ended(span, null, result);
+        ended(span, null);
         return result;
       },
       (error: unknown) => {
@@ -65,13 +64,11 @@ export function traceStatements(client: PooledClient, poolName: string, tracer: 
   }) as never;
 }
 
-function ended(span: Span, error: unknown, result?: QueryResult): void {
+function ended(span: Span, error: unknown): void {
   if (error) {
     recordFailure(span, error);
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && SQLSTATE.test(code)) span.setAttribute('db.response.status_code', code);
-  } else if (result && Array.isArray(result.rows)) {
-    span.setAttribute('db.response.returned_rows', result.rows.length);
   }
   span.end();
 }
