@@ -33,7 +33,7 @@ export function traceDatabase({ orm }: Database, tracer: Tracer): void {
  * handed out always says how it was checked. Every connection the pool hands out is given its
  * statement spans (statement-spans.ts).
  */
-export function tracePool(knex: KnexClient, poolName: string, tracer: Tracer): void {
+function tracePool(knex: KnexClient, poolName: string, tracer: Tracer): void {
   const { pool } = knex;
   const acquire = knex.acquireConnection.bind(knex);
   const validate = pool.validate.bind(pool);

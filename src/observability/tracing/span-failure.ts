@@ -7,7 +7,7 @@ import { clientErrorOf } from '../../graphql/client-errors';
  * (graphql/client-errors.ts: DATABASE_UNAVAILABLE, QUERY_TIMED_OUT, NOT_FOUND…, or a GraphQL
  * error's own code), else `fallback`, else the error's class for an unexpected one.
  */
-export function errorTypeOf(error: unknown, fallback?: string): string {
+function errorTypeOf(error: unknown, fallback?: string): string {
   const code = clientErrorOf(error)?.code ?? (error instanceof GraphQLError ? error.extensions.code : undefined);
   if (typeof code === 'string') return code;
   return fallback ?? (error instanceof Error ? error.constructor.name : '_OTHER');

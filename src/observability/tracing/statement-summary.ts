@@ -9,7 +9,9 @@ export interface StatementSummary {
 }
 
 const OPERATION = /^\s*([A-Za-z]+)/;
-const NAME = String.raw`("[^"]+"|[\w.]+)(\s*\()?`;
+/** A name, quoted or not, schema-qualified or not (`"public"."t"`), and whether a call's parenthesis follows. */
+const PART = String.raw`(?:"[^"]+"|\w+)`;
+const NAME = String.raw`(${PART}(?:\.${PART})*)(\s*\()?`;
 /** Where each operation names its table: `… from t`, `insert into t`, `update t`. */
 const TARGETS: Readonly<Record<string, RegExp>> = {
   SELECT: new RegExp(String.raw`\bfrom\s+${NAME}`, 'i'),
