@@ -7,7 +7,7 @@ import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './suppo
 import { freePort } from './support/ports';
 import { exitWithin, killAllServers, startServer, type ServerProcess } from './support/server-process';
 import { lockSessionsTable, releaseTableLocks, serverQueriesWaitingOnLocks } from './support/table-lock';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { migrateDatabase } from './support/test-app';
 import { createTestDatabase, routedThrough, type TestDatabase } from './support/test-database';
 import { waitFor } from './support/wait-for';
@@ -56,6 +56,16 @@ function caller() {
   return { traceId, spanId, headers: { traceparent: `00-${traceId}-${spanId}-01`, tracestate: 'caller=spec' } };
 }
 
+/** Runs `test` with a TCP proxy to the test database, closed after it whatever happens. */
+async function withProxyToDatabase(test: (proxy: TcpProxy) => Promise<void>): Promise<void> {
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(db.url).port) });
+  try {
+    await test(proxy);
+  } finally {
+    await proxy.close();
+  }
+}
+
 /** The spans of a trace, once its HTTP server span (the last to end) has arrived. */
 async function traceOf(traceId: string): Promise<ReceivedSpan[]> {
   const spans = await receiver.waitForSpans(
@@ -75,6 +85,8 @@ function only(spans: ReceivedSpan[], name: string): ReceivedSpan {
 const childrenOf = (spans: ReceivedSpan[], parent: ReceivedSpan) => spans.filter((span) => span.parentSpanId === parent.spanId);
 const namesOf = (spans: ReceivedSpan[]) => spans.map((span) => span.name).sort();
 
+/** The smallest read: one resolver, one wait, one statement. */
+const ONE_SESSION = '{ interviewSessions(first: 1) { nodes { id } } }';
 const LIST = 'query ListSessions { interviewSessions(first: 5) { nodes { id title } totalCount } }';
 const CREATE = `mutation CreateSession($input: CreateInterviewSessionInput!) {
   createInterviewSession(input: $input) { id title }
@@ -194,7 +206,7 @@ describe('the wait for a connection', () => {
   it('says how long a request waited, with the pool as it found it and how its connection was checked', async () => {
     // One connection, pinged at every checkout.
     const server = await startTracedServer({ DB_POOL_MIN: '1', DB_POOL_MAX: '1', DB_POOL_PRE_PING_BYPASS_MS: '0' });
-    const query = '{ interviewSessions(first: 1) { nodes { id } } }';
+    const query = ONE_SESSION;
     const pendingAcquires = async () => sample(await scrape(server.url), 'db_pool_pending_acquires');
     const blocker = await lockSessionsTable(db.url);
     // The first request holds the only connection, waiting for the lock; the second and third wait for the connection.
@@ -227,8 +239,7 @@ describe('the wait for a connection', () => {
   });
 
   it('names the connections a pre-ping dropped, and the new one opened instead', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(db.url).port) });
-    try {
+    await withProxyToDatabase(async (proxy) => {
       const server = await startTracedServer({
         DATABASE_URL: routedThrough(db.url, proxy),
         DB_POOL_MIN: '1',
@@ -240,16 +251,14 @@ describe('the wait for a connection', () => {
       // The idle connection goes silent, as behind a firewall that dropped the flow; new ones pass.
       await proxy.setMode('stall');
       const { traceId, headers } = caller();
-      const response = await graphql(server.url, '{ interviewSessions(first: 1) { nodes { id } } }', undefined, headers);
+      const response = await graphql(server.url, ONE_SESSION, undefined, headers);
       expect(response.status).toBe(200);
       expect(only(await traceOf(traceId), 'db.pool.acquire').attributes).toMatchObject({
         'db.pool.discarded': ['pre_ping_failed'],
         'db.pool.connection.new': true,
         'db.pool.pre_ping': 'ok',
       });
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 });
 
@@ -260,7 +269,7 @@ describe('failures, recorded on the spans where they happen', () => {
     // A port nothing listens on: every connection is refused.
     const server = await startTracedServer({ DATABASE_URL: routedThrough(db.url, { host: '127.0.0.1', port: await freePort() }) });
     const { traceId, headers } = caller();
-    const response = await graphql(server.url, '{ interviewSessions(first: 1) { nodes { id } } }', undefined, headers);
+    const response = await graphql(server.url, ONE_SESSION, undefined, headers);
     expect(response.status).toBe(503);
     expect(errorCodes(response)).toEqual(['DATABASE_UNAVAILABLE']);
     const spans = await traceOf(traceId);
@@ -289,7 +298,7 @@ describe('failures, recorded on the spans where they happen', () => {
     const server = await startTracedServer({ DB_STATEMENT_TIMEOUT_MS: '300' });
     await lockSessionsTable(db.url);
     const { traceId, headers } = caller();
-    const response = await graphql(server.url, '{ interviewSessions(first: 1) { nodes { id } } }', undefined, headers);
+    const response = await graphql(server.url, ONE_SESSION, undefined, headers);
     expect(errorCodes(response)).toEqual(['QUERY_TIMED_OUT']);
     const spans = await traceOf(traceId);
 
@@ -305,8 +314,7 @@ describe('failures, recorded on the spans where they happen', () => {
   });
 
   it('a read retried on the primary: both attempts, each under the pool it went to', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(db.url).port) });
-    try {
+    await withProxyToDatabase(async (proxy) => {
       // The same database through a proxy stands in for a replica; checked once, at start.
       const server = await startTracedServer({
         DATABASE_REPLICA_URLS: routedThrough(db.url, proxy),
@@ -315,7 +323,7 @@ describe('failures, recorded on the spans where they happen', () => {
       await proxy.setMode('refuse');
       proxy.cutAll();
       const { traceId, headers } = caller();
-      const response = await graphql(server.url, '{ interviewSessions(first: 1) { nodes { id } } }', undefined, headers);
+      const response = await graphql(server.url, ONE_SESSION, undefined, headers);
       expect(response.status).toBe(200);
       const spans = await traceOf(traceId);
 
@@ -327,9 +335,7 @@ describe('failures, recorded on the spans where they happen', () => {
         ['db.pool.acquire', 'primary', undefined],
         ['SELECT interview_session', undefined, undefined],
       ]);
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 });
 
@@ -362,7 +368,7 @@ describe('background work', () => {
       'the clean-up to delete the key',
     );
     // Exported after everything the background did before it: spans leave in the order they end.
-    await tracedRequest('{ interviewSessions(first: 1) { nodes { id } } }');
+    await tracedRequest(ONE_SESSION);
 
     const fromThisServer = receiver.spans().filter((span) => span.resource['service.name'] === 'background-spec');
     expect(fromThisServer.length).toBeGreaterThan(0);
@@ -390,7 +396,7 @@ describe('without tracing', () => {
         ...tracingEnv(),
       });
       const { headers } = caller();
-      const response = await graphql(server.url, '{ interviewSessions(first: 1) { nodes { id } } }', undefined, headers);
+      const response = await graphql(server.url, ONE_SESSION, undefined, headers);
       const requestId = response.headers.get('x-request-id');
       const line = await server.waitForLog((log) => log.msg === 'graphql request' && log.requestId === requestId, 'the request log line');
       expect(line).not.toHaveProperty('traceId');
@@ -426,7 +432,7 @@ describe('the exporter as the standard variables set it', () => {
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0',
     });
-    const query = '{ interviewSessions(first: 1) { nodes { id } } }';
+    const query = ONE_SESSION;
     // HTTP, operation, parse, validate, resolver, wait, statement; then the document is cached.
     const spansOfTheFirst = 7;
     const spansOfTheNext = 5;
