@@ -13,9 +13,10 @@
  *   BENCH_SCENARIOS     all       e.g. "Q1,Q4" to run only some; Q1-auth and Q2-auth are Q1 and Q2 with a
  *                                 bearer token, against a second server with AUTH_MODE=jwt (HS256);
  *                                 W is writes only; Q4-keys and W-keys send each write with an
- *                                 Idempotency-Key; Q1-trace and Q2-trace go to a third server that
- *                                 traces every request (OpenTelemetry, OTLP/HTTP protobuf to a
- *                                 receiver in this process); "fairness" is the attack check (bench/fairness.ts)
+ *                                 Idempotency-Key; Q1-trace and Q2-trace go to a server that traces
+ *                                 every request (OpenTelemetry, OTLP/HTTP protobuf to a receiver in
+ *                                 this process), Q1-unsampled and Q2-unsampled to one with tracing on
+ *                                 that samples none; "fairness" is the attack check (bench/fairness.ts)
  *   BENCH_CPU_PROF      unset     1 = run the real server with --cpu-prof (bench/results/profiles/)
  *
  * Both servers are child processes; this process is the load generator (autocannon, in-process).
@@ -182,8 +183,8 @@ interface Scenario {
   auth?: boolean;
   /** Every write carries an Idempotency-Key (the floor ignores it). */
   keys?: boolean;
-  /** Sent to the server that traces every request. */
-  trace?: boolean;
+  /** Sent to a server with tracing on that samples every request (`all`), or none (`none`). */
+  trace?: 'all' | 'none';
   /** `keys`: every write carries an Idempotency-Key. */
   requests(fixtures: Fixtures, keys: boolean): AutocannonRequest[];
 }
@@ -309,10 +310,12 @@ for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
 }
-// The same requests to a server that traces each one: what tracing costs is the difference from Q1 and Q2.
+// The same requests with tracing on: what it costs is the difference from Q1 and Q2, with every
+// request sampled, and with none (what a request that a low sampling ratio leaves out still pays).
 for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
-  SCENARIOS.push({ ...plain, key: `${key}-trace`, title: `${plain.title}, every request traced (OpenTelemetry)`, trace: true });
+  SCENARIOS.push({ ...plain, key: `${key}-trace`, title: `${plain.title}, every request traced (OpenTelemetry)`, trace: 'all' });
+  SCENARIOS.push({ ...plain, key: `${key}-unsampled`, title: `${plain.title}, tracing on, no request sampled`, trace: 'none' });
 }
 // The same writes with an Idempotency-Key each: what a key costs is the difference from Q4 and W.
 for (const key of ['Q4', 'W']) {
@@ -600,7 +603,7 @@ async function runChecks(
   for (const scenario of scenarios) {
     const server = serverFor(scenario);
     const headers = headersOf(scenario);
-    const key = scenario.key.replace(/-(auth|keys|trace)$/, '');
+    const key = scenario.key.replace(/-(auth|keys|trace|unsampled)$/, '');
     try {
       let identicalBytes: boolean;
       if (key === 'Q1' || key === 'Q1-overload') {
@@ -631,8 +634,8 @@ async function runChecks(
 
 // ───────────────────────────── main ─────────────────────────────
 
-/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys; `-trace`: tracing): its server CPU per request against its plain twin's, same run. */
-function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-trace') {
+/** What a variant adds (`-auth`: authentication; `-keys`: Idempotency-Keys; `-trace`, `-unsampled`: tracing): its server CPU per request against its plain twin's, same run. */
+function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-trace' | '-unsampled') {
   return summaries.flatMap((on) => {
     const off = on.scenario.endsWith(suffix) && summaries.find((summary) => summary.scenario === on.scenario.slice(0, -suffix.length));
     if (!off) return [];
@@ -741,18 +744,30 @@ async function main(): Promise<void> {
       : undefined;
     // Tracing on, for the -trace scenarios: every request sampled (the default sampler, and no
     // caller's traceparent), exported as deployed (OTLP/HTTP protobuf, the SDK's default batching)
-    // to a receiver in this process that counts the spans.
+    // to a receiver in this process that counts the spans; for the -unsampled ones, none.
     if (scenarios.some((scenario) => scenario.trace)) otlpReceiver = await startOtlpReceiver();
-    const traceServer = otlpReceiver
-      ? await startServer({ OTEL_EXPORTER_OTLP_ENDPOINT: otlpReceiver.endpoint, OTEL_SERVICE_NAME: 'bench' }, 'server-trace')
-      : undefined;
-    if (traceServer && otlpReceiver) traceServer.exportedSpans = () => otlpReceiver!.received.spans;
+    const tracingServer = async (sampler: string, logName: string) => {
+      const endpoint = otlpReceiver!.endpoint;
+      const target = await startServer(
+        { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: 'bench', OTEL_TRACES_SAMPLER: sampler },
+        logName,
+      );
+      target.exportedSpans = () => otlpReceiver!.received.spans;
+      return target;
+    };
+    const traceServers = {
+      all: scenarios.some((scenario) => scenario.trace === 'all') ? await tracingServer('always_on', 'server-trace') : undefined,
+      none: scenarios.some((scenario) => scenario.trace === 'none') ? await tracingServer('always_off', 'server-unsampled') : undefined,
+    };
     const serverFor = (scenario: Scenario) =>
-      (scenario.auth ? authServer : undefined) ?? (scenario.trace ? traceServer : undefined) ?? server;
+      (scenario.auth ? authServer : undefined) ?? (scenario.trace ? traceServers[scenario.trace] : undefined) ?? server;
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(
       `server pid ${server.pid} on ${server.url}, ${authServer ? `server with auth pid ${authServer.pid} on ${authServer.url}, ` : ''}` +
-        `${traceServer ? `server with tracing pid ${traceServer.pid} on ${traceServer.url}, ` : ''}floor pid ${floor.pid} on ${floor.url}`,
+        Object.entries(traceServers)
+          .map(([sampled, target]) => (target ? `server tracing (sampled: ${sampled}) pid ${target.pid} on ${target.url}, ` : ''))
+          .join('') +
+        `floor pid ${floor.pid} on ${floor.url}`,
     );
 
     const checks = await runChecks(db, serverFor, floor, fixtures, scenarios);
@@ -786,10 +801,12 @@ async function main(): Promise<void> {
     const authCost = variantCostOf(summaries, '-auth');
     const keysCost = variantCostOf(summaries, '-keys');
     const traceCost = variantCostOf(summaries, '-trace');
+    const unsampledCost = variantCostOf(summaries, '-unsampled');
     for (const [what, costs] of [
       ['auth on vs off', authCost],
       ['Idempotency-Keys on vs off', keysCost],
       ['tracing on vs off', traceCost],
+      ['tracing on, nothing sampled, vs off', unsampledCost],
     ] as const) {
       for (const { scenario, offCpuUs, onCpuUs, addedPercent } of costs) {
         console.log(
@@ -798,7 +815,9 @@ async function main(): Promise<void> {
       }
     }
     for (const scenario of scenarios.filter((candidate) => candidate.trace)) {
-      const perRun = runs.filter((run) => run.scenario === scenario.key && run.target === 'server').map((run) => run.spansPerRequest ?? NaN);
+      const perRun = runs
+        .filter((run) => run.scenario === scenario.key && run.target === 'server')
+        .map((run) => run.spansPerRequest ?? NaN);
       console.log(`spans exported per request, ${scenario.key}: ${perRun.map((spans) => spans.toFixed(2)).join(', ')} (each run)`);
     }
     const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
@@ -822,6 +841,7 @@ async function main(): Promise<void> {
       authCost,
       keysCost,
       traceCost,
+      unsampledCost,
       table,
       fairness: fairnessResult,
       runs,
