@@ -206,17 +206,16 @@ describe('the wait for a connection', () => {
   it('says how long a request waited, with the pool as it found it and how its connection was checked', async () => {
     // One connection, pinged at every checkout.
     const server = await startTracedServer({ DB_POOL_MIN: '1', DB_POOL_MAX: '1', DB_POOL_PRE_PING_BYPASS_MS: '0' });
-    const query = ONE_SESSION;
     const pendingAcquires = async () => sample(await scrape(server.url), 'db_pool_pending_acquires');
     const blocker = await lockSessionsTable(db.url);
     // The first request holds the only connection, waiting for the lock; the second and third wait for the connection.
     const [first, second, third] = [caller(), caller(), caller()];
-    const requests = [graphql(server.url, query, undefined, first.headers)];
+    const requests = [graphql(server.url, ONE_SESSION, undefined, first.headers)];
     await waitFor(async () => (await serverQueriesWaitingOnLocks(db)) === 1, "the first request's query to wait on the lock");
-    requests.push(graphql(server.url, query, undefined, second.headers));
+    requests.push(graphql(server.url, ONE_SESSION, undefined, second.headers));
     await waitFor(async () => (await pendingAcquires()) === 1, 'the second request to wait for the connection');
     const secondWaitingFrom = performance.now();
-    requests.push(graphql(server.url, query, undefined, third.headers));
+    requests.push(graphql(server.url, ONE_SESSION, undefined, third.headers));
     await waitFor(async () => (await pendingAcquires()) === 2, 'the third request to wait for the connection');
     await blocker.query('commit');
     const waitedAtLeastMs = performance.now() - secondWaitingFrom;
@@ -354,7 +353,7 @@ describe('background work', () => {
     const tracedRequest = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
       const request = caller();
       traced.add(request.traceId);
-      const response = await graphql(server.url, query, variables, { ...request.headers, ...headers });
+      const response = await graphql(server.url, ONE_SESSION, variables, { ...request.headers, ...headers });
       await traceOf(request.traceId);
       return response;
     };
@@ -432,17 +431,19 @@ describe('the exporter as the standard variables set it', () => {
       OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
       OTEL_TRACES_SAMPLER_ARG: '0',
     });
-    const query = ONE_SESSION;
     // HTTP, operation, parse, validate, resolver, wait, statement; then the document is cached.
     const spansOfTheFirst = 7;
     const spansOfTheNext = 5;
     const spansReceived = () => receiver.received.spans;
     const before = spansReceived();
-    await graphql(server.url, query, undefined, caller().headers);
+    await graphql(server.url, ONE_SESSION, undefined, caller().headers);
     await waitFor(() => spansReceived() >= before + spansOfTheFirst, 'the spans of a sampled caller');
-    // No caller's decision: the ratio (0) decides, and nothing is sampled.
-    await graphql(server.url, query);
-    await graphql(server.url, query, undefined, caller().headers);
+    // No caller's decision: the ratio (0) decides, and nothing is sampled; its log line still names its trace.
+    const unsampled = await graphql(server.url, ONE_SESSION);
+    const requestId = unsampled.headers.get('x-request-id');
+    const line = await server.waitForLog((log) => log.msg === 'graphql request' && log.requestId === requestId, 'the log line');
+    expect(line.traceId).toMatch(/^[0-9a-f]{32}$/);
+    await graphql(server.url, ONE_SESSION, undefined, caller().headers);
     await waitFor(() => spansReceived() >= before + spansOfTheFirst + spansOfTheNext, 'the spans of the second sampled caller');
     expect(spansReceived()).toBe(before + spansOfTheFirst + spansOfTheNext);
   });
