@@ -97,6 +97,7 @@ describe('a request to a server with an endpoint', () => {
   beforeAll(async () => {
     server = await startTracedServer({
       GRAPHQL_COUNT_COST: '50',
+      GRAPHQL_MAX_COST: '100',
       OTEL_SERVICE_NAME: 'tracing-spec',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=spec',
     });
@@ -188,6 +189,25 @@ describe('a request to a server with an endpoint', () => {
     const everything = JSON.stringify(spans.map((span) => span.attributes));
     expect(everything).not.toContain(input.title);
     expect(everything).not.toContain(input.candidateName);
+  });
+
+  it("fails the validate span of a document a limit refuses, with the limit's code, and runs nothing", async () => {
+    const { traceId, headers } = caller();
+    // Two counts: 2 × (2 + 1 + 50) = 106, past GRAPHQL_MAX_COST (100).
+    const response = await graphql(
+      server.url,
+      '{ a: interviewSessions { totalCount } b: interviewSessions { totalCount } }',
+      undefined,
+      headers,
+    );
+    expect(errorCodes(response)).toEqual(['QUERY_TOO_COMPLEX']);
+    const spans = await traceOf(traceId);
+    expect(only(spans, 'graphql.validate').status).toEqual({ code: STATUS.error, message: 'QUERY_TOO_COMPLEX' });
+    expect(namesOf(spans)).toEqual(['GraphQL Operation', 'POST /graphql', 'graphql.parse', 'graphql.validate']);
+    expect(only(spans, 'GraphQL Operation').attributes).toEqual({
+      'graphql.outcome': 'client_error',
+      'graphql.error.codes': ['QUERY_TOO_COMPLEX'],
+    });
   });
 
   it("writes the trace and the operation's span into the request's log line", async () => {
