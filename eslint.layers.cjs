@@ -8,7 +8,19 @@ const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
 /** The layers, lowest first; FEATURES stands for every unlisted folder. */
-const LAYERS = ['config', 'observability', 'domain', 'database', 'auth', 'idempotency', 'graphql', 'connections', 'FEATURES', 'http'];
+const LAYERS = [
+  'config',
+  'observability',
+  'domain',
+  'database',
+  'auth',
+  'idempotency',
+  'graphql',
+  'connections',
+  'tracing',
+  'FEATURES',
+  'http',
+];
 const TOP_FILES = ['app', 'main', 'modules', 'emit-schema'];
 const LEAF_FILES = ['error-codes', 'startup-error', 'feature-module', 'service-name'];
 /** Generated, or not code of the server. */

@@ -25,6 +25,8 @@ export interface Measurement {
   machineCpuBusyPercent: number;
   peakRssMb: number;
   requestKinds?: Record<string, number>;
+  /** Spans the traced server exported per response, during the run (a -trace scenario). */
+  spansPerRequest?: number;
 }
 
 const median = (values: number[]) => {

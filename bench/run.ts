@@ -15,7 +15,10 @@
  *                                 W is writes only; Q4-keys and W-keys send each write with an
  *                                 Idempotency-Key; Q1-id and Q2-id are Q1 and Q2 sent by id
  *                                 (`documentId`), against a server with TRUSTED_DOCUMENTS=enforce and
- *                                 a manifest of the bench's documents; each order of
+ *                                 a manifest of the bench's documents; Q1-trace and Q2-trace go to a
+ *                                 server that traces every request (OpenTelemetry, OTLP/HTTP protobuf
+ *                                 to a receiver in this process), Q1-unsampled and Q2-unsampled to
+ *                                 one with tracing on that samples none; each order of
  *                                 interviewSessions (CREATED_AT_DESC, CREATED_AT_ASC,
  *                                 SCHEDULED_AT_ASC, SCHEDULED_AT_DESC, UPDATED_AT_DESC) is page 1 of
  *                                 all sessions in that order, and <order>-deep the page after its
@@ -42,6 +45,7 @@ import { KeysetCursors } from '../src/connections/cursor';
 import { filterScope } from '../src/interview-sessions/filter-scope';
 import { SESSION_ORDERS } from '../src/interview-sessions/interview-session-order';
 import { InterviewSessionStatus } from '../src/interview-sessions/interview-session-status';
+import { startOtlpReceiver, type OtlpReceiver } from '../test/support/otlp-receiver';
 import { freePort } from '../test/support/ports';
 import { fairnessTable, measureFairness } from './fairness';
 import { ORDER_NAMES, ORDER_QUERIES, QUERIES, type OrderName } from './floor-server';
@@ -82,6 +86,8 @@ interface Target {
   pid: number;
   /** application_name of its PostgreSQL connections, to find their backends. */
   applicationName: string;
+  /** Spans it has exported so far, when it traces. */
+  exportedSpans?: () => number;
 }
 const targets: Target[] = [];
 
@@ -132,7 +138,13 @@ async function stopTarget(target: Target): Promise<void> {
   clearTimeout(killer);
 }
 
-const stopAll = () => Promise.all(targets.map(stopTarget));
+/** The OTLP receiver of the traced server's spans, when a -trace scenario runs. */
+let otlpReceiver: OtlpReceiver | undefined;
+
+const stopAll = async () => {
+  await Promise.all(targets.map(stopTarget));
+  await otlpReceiver?.close();
+};
 
 // ───────────────────────────── requests ─────────────────────────────
 
@@ -192,6 +204,8 @@ interface Scenario {
   keys?: boolean;
   /** Sent by id, to the server that runs with TRUSTED_DOCUMENTS=enforce (the floor gets the same ids). */
   byId?: boolean;
+  /** Sent to a server with tracing on that samples every request (`all`), or none (`none`). */
+  trace?: 'all' | 'none';
   /** `encode`: as text or by id; `keys`: every write carries an Idempotency-Key. */
   requests(fixtures: Fixtures, encode: Encode, keys: boolean): AutocannonRequest[];
 }
@@ -332,20 +346,22 @@ for (const order of ORDER_NAMES) {
     },
   );
 }
-// The same requests with authentication on, and sent by id to trusted documents: what each costs
-// is the difference from Q1 and Q2.
+// Variants of Q1 and Q2, each against a server of its own; what a variant costs is its difference
+// from its plain twin: authentication on; sent by id to trusted documents; tracing on, with every
+// request sampled, and with none (what a request that a low sampling ratio leaves out still pays).
 for (const key of ['Q1', 'Q2']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
-  SCENARIOS.push({ ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true });
+  SCENARIOS.push(
+    { ...plain, key: `${key}-auth`, title: `${plain.title}, with a bearer token (AUTH_MODE=jwt)`, auth: true },
+    { ...plain, key: `${key}-id`, title: `${plain.title}, sent by id (TRUSTED_DOCUMENTS=enforce)`, byId: true },
+    { ...plain, key: `${key}-trace`, title: `${plain.title}, every request traced (OpenTelemetry)`, trace: 'all' },
+    { ...plain, key: `${key}-unsampled`, title: `${plain.title}, tracing on, no request sampled`, trace: 'none' },
+  );
 }
 // The same writes with an Idempotency-Key each: what a key costs is the difference from Q4 and W.
 for (const key of ['Q4', 'W']) {
   const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
   SCENARIOS.push({ ...plain, key: `${key}-keys`, title: `${plain.title}, each write with an Idempotency-Key`, keys: true });
-}
-for (const key of ['Q1', 'Q2']) {
-  const plain = SCENARIOS.find((scenario) => scenario.key === key)!;
-  SCENARIOS.push({ ...plain, key: `${key}-id`, title: `${plain.title}, sent by id (TRUSTED_DOCUMENTS=enforce)`, byId: true });
 }
 
 // ───────────────────────────── load runs ─────────────────────────────
@@ -407,6 +423,7 @@ const percentile = (sorted: Float64Array, q: number) =>
 async function measure(db: Client, target: Target, scenario: Scenario, fixtures: Fixtures, round: number): Promise<Measurement> {
   await load(target, scenario, fixtures, config.warmup);
   await resetWrites(db, fixtures);
+  const spansBefore = target.exportedSpans?.();
   const cpuBefore = cpuTicks(target.pid);
   const dbBefore = await backendTicks(db, target.applicationName);
   const generatorBefore = process.cpuUsage();
@@ -424,6 +441,8 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
   const generator = process.cpuUsage(generatorBefore);
   const machineAfter = machineTicks();
   const dbTicksSpent = backendTicksSpent(dbBefore, await backendTicks(db, target.applicationName));
+  // Give or take a batch (512 spans) the exporter still held at either end.
+  const spansExported = spansBefore === undefined ? undefined : target.exportedSpans!() - spansBefore;
   await resetWrites(db, fixtures);
   const perRequest = (ticks: number) => (run.responses > 0 ? (ticks * 10_000) / run.responses : NaN); // 1 tick = 10 ms
   const measurement: Measurement = {
@@ -451,6 +470,7 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
     machineCpuBusyPercent: (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
     peakRssMb: peakRss / 1024,
     ...(Object.keys(run.kinds).length > 1 && { requestKinds: run.kinds }),
+    ...(spansExported !== undefined && { spansPerRequest: spansExported / run.responses }),
   };
   const m = measurement;
   log(
@@ -458,7 +478,8 @@ async function measure(db: Client, target: Target, scenario: Scenario, fixtures:
       `p50 ${m.latencyMs.p50.toFixed(2)} ms  p99 ${m.latencyMs.p99.toFixed(2)} ms  cpu ${m.cpuUsPerRequest.toFixed(0)} µs/req  ` +
       `db ${m.dbCpuUsPerRequest.toFixed(0)} µs/req  autocannon ${m.loadGeneratorCpuUsPerRequest.toFixed(0)} µs/req  ` +
       `machine ${m.machineCpuBusyPercent.toFixed(0)}% busy  rss ${m.peakRssMb.toFixed(0)} MB  ` +
-      `errors ${m.errors + m.timeouts + m.non2xx - m.shed + m.graphqlErrors}  shed ${m.shed}`,
+      `errors ${m.errors + m.timeouts + m.non2xx - m.shed + m.graphqlErrors}  shed ${m.shed}` +
+      (m.spansPerRequest === undefined ? '' : `  spans ${m.spansPerRequest.toFixed(2)}/req`),
   );
   return measurement;
 }
@@ -640,7 +661,7 @@ async function runChecks(
     const server = serverFor(scenario);
     const headers = headersOf(scenario);
     const encode = encodingOf(scenario);
-    const key = scenario.key.replace(/-(auth|keys|id)$/, '');
+    const key = scenario.key.replace(/-(auth|keys|id|trace|unsampled)$/, '');
     try {
       let identicalBytes: boolean;
       const inProgress: ListShape = { order: 'CREATED_AT_DESC', inProgressOnly: true };
@@ -694,10 +715,10 @@ async function cursorAfter5000(db: Client, list: ListShape): Promise<string> {
 
 /**
  * What a variant changes (`-auth`: authentication; `-keys`: Idempotency-Keys; `-id`: sending by id
- * to trusted documents): each variant scenario's server CPU per request against its plain twin's,
- * same run.
+ * to trusted documents; `-trace`, `-unsampled`: tracing): each variant scenario's server CPU per
+ * request against its plain twin's, same run.
  */
-function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-id') {
+function variantCostOf(summaries: Summary[], suffix: '-auth' | '-keys' | '-id' | '-trace' | '-unsampled') {
   return summaries.flatMap((on) => {
     const off = on.scenario.endsWith(suffix) && summaries.find((summary) => summary.scenario === on.scenario.slice(0, -suffix.length));
     if (!off) return [];
@@ -817,12 +838,40 @@ async function main(): Promise<void> {
     const trustedServer = scenarios.some((scenario) => scenario.byId)
       ? await startServer({ AUTH_MODE: 'none', TRUSTED_DOCUMENTS: 'enforce', TRUSTED_DOCUMENTS_MANIFEST }, 'server-trusted')
       : undefined;
+    // Tracing on, for the -trace scenarios: every request sampled (the default sampler, and no
+    // caller's traceparent), exported as deployed (OTLP/HTTP protobuf, the SDK's default batching)
+    // to a receiver in this process that counts the spans; for the -unsampled ones, none.
+    if (scenarios.some((scenario) => scenario.trace)) otlpReceiver = await startOtlpReceiver();
+    const tracingServer = async (sampler: string, logName: string) => {
+      const target = await startServer(
+        {
+          AUTH_MODE: 'none',
+          OTEL_EXPORTER_OTLP_ENDPOINT: otlpReceiver!.endpoint,
+          OTEL_SERVICE_NAME: 'bench',
+          OTEL_TRACES_SAMPLER: sampler,
+        },
+        logName,
+      );
+      target.exportedSpans = () => otlpReceiver!.received.spans;
+      return target;
+    };
+    const traceServers = {
+      all: scenarios.some((scenario) => scenario.trace === 'all') ? await tracingServer('always_on', 'server-trace') : undefined,
+      none: scenarios.some((scenario) => scenario.trace === 'none') ? await tracingServer('always_off', 'server-unsampled') : undefined,
+    };
     const serverFor = (scenario: Scenario) =>
-      (scenario.auth ? authServer : undefined) ?? (scenario.byId ? trustedServer : undefined) ?? server;
+      (scenario.auth ? authServer : undefined) ??
+      (scenario.byId ? trustedServer : undefined) ??
+      (scenario.trace ? traceServers[scenario.trace] : undefined) ??
+      server;
     const floor = await startTarget('floor', join(RUNTIME, 'floor-server.js'), [], {}, 'bench-floor');
     log(
       `server pid ${server.pid} on ${server.url}, ${authServer ? `server with auth pid ${authServer.pid} on ${authServer.url}, ` : ''}` +
-        `${trustedServer ? `server with trusted documents pid ${trustedServer.pid} on ${trustedServer.url}, ` : ''}floor pid ${floor.pid} on ${floor.url}`,
+        (trustedServer ? `server with trusted documents pid ${trustedServer.pid} on ${trustedServer.url}, ` : '') +
+        Object.entries(traceServers)
+          .map(([sampled, target]) => (target ? `server tracing (sampled: ${sampled}) pid ${target.pid} on ${target.url}, ` : ''))
+          .join('') +
+        `floor pid ${floor.pid} on ${floor.url}`,
     );
 
     const checks = await runChecks(db, serverFor, floor, fixtures, scenarios);
@@ -856,16 +905,26 @@ async function main(): Promise<void> {
     const authCost = variantCostOf(summaries, '-auth');
     const keysCost = variantCostOf(summaries, '-keys');
     const byIdCost = variantCostOf(summaries, '-id');
+    const traceCost = variantCostOf(summaries, '-trace');
+    const unsampledCost = variantCostOf(summaries, '-unsampled');
     for (const [what, costs] of [
       ['auth on vs off', authCost],
       ['Idempotency-Keys on vs off', keysCost],
       ['by id (trusted documents) vs as text', byIdCost],
+      ['tracing on vs off', traceCost],
+      ['tracing on, nothing sampled, vs off', unsampledCost],
     ] as const) {
       for (const { scenario, offCpuUs, onCpuUs, addedPercent } of costs) {
         console.log(
           `${what}, ${scenario}: server CPU ${offCpuUs.toFixed(0)} → ${onCpuUs.toFixed(0)} µs/request (${addedPercent >= 0 ? '+' : ''}${addedPercent.toFixed(1)} %)`,
         );
       }
+    }
+    for (const scenario of scenarios.filter((candidate) => candidate.trace)) {
+      const perRun = runs
+        .filter((run) => run.scenario === scenario.key && run.target === 'server')
+        .map((run) => run.spansPerRequest ?? NaN);
+      console.log(`spans exported per request, ${scenario.key}: ${perRun.map((spans) => spans.toFixed(2)).join(', ')} (each run)`);
     }
     const fairnessResult = fairness ? await measureFairness(server.url, config.duration) : undefined;
     if (fairnessResult) console.log(`\n${fairnessTable(fairnessResult)}\n`);
@@ -888,6 +947,8 @@ async function main(): Promise<void> {
       authCost,
       keysCost,
       byIdCost,
+      traceCost,
+      unsampledCost,
       table,
       fairness: fairnessResult,
       runs,

@@ -16,6 +16,7 @@ import { IdempotencyKeys } from './idempotency/idempotency-keys';
 import { entities, resolvers } from './modules';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
+import type { Tracing } from './tracing/tracing';
 import { StartupError } from './startup-error';
 import { untrustedDocumentCheck } from './graphql/trusted-documents/enforcement';
 import { loadTrustedDocuments } from './graphql/trusted-documents/load-trusted-documents';
@@ -39,16 +40,19 @@ export interface App {
 
 /**
  * The feature modules' schema (and the trusted documents checked against it) → database →
- * authentication → GraphQL (Apollo) → HTTP server, listening.
+ * authentication → GraphQL (Apollo) → HTTP server, listening; each traced where it plugs in, when
+ * `tracing` is given.
  */
-export async function startApp(config: Config, logger: Logger): Promise<App> {
+export async function startApp(config: Config, logger: Logger, tracing?: Tracing): Promise<App> {
   // Before the database: a manifest the schema no longer serves stops the start at once.
   const schema = await buildApiSchema(resolvers);
+  tracing?.traceResolvers(schema);
   const costs = new OperationCosts();
   const trusted = loadTrustedDocuments(config.graphql, schema, costs, logger);
   const database = await openDatabase(config.database, entities, logger);
   let budget: CostBudget | undefined;
   try {
+    tracing?.traceDatabase(database);
     // Metrics first, so that they count the first connections too.
     const metrics = createMetrics();
     registerDatabaseMetrics(metrics.registry, database);
@@ -58,7 +62,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     const authenticator = createAuthenticator(config.auth, logger);
     await authenticator.start();
     budget = await openCostBudget(config.budget, logger, metrics);
-    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted, budget });
+    const tracingPlugin = tracing?.graphqlPlugin(costs);
+    const apollo = createApolloServer({ schema, config, logger, metrics, costs, trusted, budget, tracingPlugin });
     await apollo.start();
     const { ttlSeconds, cleanupIntervalMs } = config.idempotency;
     const keysCleanup = startExpiredKeysCleanup(database.orm, database.pool, cleanupIntervalMs, logger);
@@ -77,6 +82,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       ),
       instanceState: async () => (draining ? { draining } : { draining, database: await database.health(), replicas: database.replicas }),
       draining: () => draining,
+      tracing,
     });
     await listen(http, config.http);
     const { port } = http.server.address() as { port: number };

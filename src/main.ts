@@ -2,17 +2,23 @@ import 'reflect-metadata';
 import { startApp, type App } from './app';
 import { loadConfig, type Config } from './config/config';
 import { createLogger, type Logger } from './observability/logger';
+import { startTracing, type Tracing } from './tracing/tracing';
 import { StartupError } from './startup-error';
 
 /** The process: configuration, the app, and an orderly stop on SIGTERM / SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel, { pretty: config.nodeEnv === 'development' && process.stdout.isTTY });
+  // Before the logger, whose lines then carry the trace they were written in, and before the app.
+  const tracing = startTracing();
+  const logger = createLogger(config.logLevel, {
+    pretty: config.nodeEnv === 'development' && process.stdout.isTTY,
+    mixin: tracing?.logFields,
+  });
   // A stray rejection from a library is logged, not fatal: the database's own failures are all
   // handled where they happen, and one missed promise must not take every request down with it.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const app = startApp(config, logger);
+  const app = startApp(config, logger, tracing);
   // Signals are handled from the first moment: one during start-up (the embedded PostgreSQL
   // initialising, say) stops the app as soon as it has started, instead of killing the process
   // and orphaning that PostgreSQL. A second signal ends the process at once (exit 1), drain or
@@ -30,7 +36,7 @@ async function main(): Promise<void> {
     if (!started) logger.info({ signal }, 'stop requested during start-up: stopping once started');
     // A start that fails is reported by main()'s caller.
     app.then(
-      (running) => stop(running, signal, drainDelayMs, config, logger),
+      (running) => stop(running, tracing, signal, drainDelayMs, config, logger),
       () => undefined,
     );
   };
@@ -42,9 +48,9 @@ async function main(): Promise<void> {
 
 /**
  * Drains for `drainDelayMs` (readiness 503, every request still served), then stops the app
- * within SHUTDOWN_TIMEOUT_MS, then ends the process: 0 when all went well.
+ * within SHUTDOWN_TIMEOUT_MS, sends the last spans, then ends the process: 0 when all went well.
  */
-function stop(app: App, signal: NodeJS.Signals, drainDelayMs: number, config: Config, logger: Logger): void {
+function stop(app: App, tracing: Tracing | undefined, signal: NodeJS.Signals, drainDelayMs: number, config: Config, logger: Logger): void {
   // The last resort if closing itself hangs: the drain, the deadline, then a grace period.
   setTimeout(() => process.exit(1), drainDelayMs + config.http.shutdownTimeoutMs + 5_000).unref();
   app.drain();
@@ -55,6 +61,7 @@ function stop(app: App, signal: NodeJS.Signals, drainDelayMs: number, config: Co
       logger.info({ signal }, 'shutting down: refusing new requests, finishing in-flight ones');
       return stopWithin(config.http.shutdownTimeoutMs, app, logger);
     })
+    .then(() => flushSpans(tracing, logger))
     .then(
       () => {
         logger.info('stopped');
@@ -78,6 +85,23 @@ async function stopWithin(timeoutMs: number, app: App, logger: Logger): Promise<
     await app.stop();
   } finally {
     clearTimeout(deadline);
+  }
+}
+
+/** How long the last spans may take to leave at the stop: a collector that is away must not hold the exit. */
+const SPAN_FLUSH_TIMEOUT_MS = 2_000;
+
+async function flushSpans(tracing: Tracing | undefined, logger: Logger): Promise<void> {
+  if (!tracing) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((done) => (timer = setTimeout(() => done('timeout'), SPAN_FLUSH_TIMEOUT_MS)));
+  try {
+    const flushed = await Promise.race([tracing.shutdown(), timeout]);
+    if (flushed === 'timeout') logger.warn({ timeoutMs: SPAN_FLUSH_TIMEOUT_MS }, 'the last spans could not be sent in time');
+  } catch (error) {
+    logger.warn({ err: error }, 'the last spans could not be sent');
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerOptionsWithSchema } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptionsWithSchema, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { GraphQLSchema } from 'graphql';
@@ -34,6 +34,8 @@ export interface ApolloServerOptions {
   trusted?: TrustedDocuments;
   /** Each client's budget of cost points, if CLIENT_COST_BUDGET is set. */
   budget?: CostBudget;
+  /** Names each request's operation span (tracing/graphql-spans.plugin.ts); unset: tracing is off. */
+  tracingPlugin?: ApolloServerPlugin<Context>;
 }
 
 /** Apollo Server as this API runs it: limits, error formatting and statuses, the request log; not started. */
@@ -45,6 +47,7 @@ export function createApolloServer({
   costs,
   trusted,
   budget,
+  tracingPlugin,
 }: ApolloServerOptions): ApolloServer<Context> {
   const production = config.nodeEnv === 'production';
   const { introspection, trustedDocuments } = config.graphql;
@@ -69,6 +72,7 @@ export function createApolloServer({
       errorStatusPlugin,
       costPlugin(costs, budget),
       requestObservabilityPlugin(logger, metrics),
+      ...(tracingPlugin ? [tracingPlugin] : []),
       variableShapesPlugin(),
       mutationResultScopePlugin(SESSIONS_READ),
       idempotencyPlugin({ keyRequiredForMutations: config.idempotency.required }),

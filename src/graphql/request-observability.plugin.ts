@@ -5,8 +5,10 @@ import type { Context } from './context';
 import type { CostReport } from './cost.plugin';
 import { clientErrorOf } from './client-errors';
 import { RejectedRequestError } from './rejected-request';
+import { outcomeOf, refusalOutcomeOf } from './request-outcome';
+import { bounded } from '../observability/bounded-text';
 import type { Logger } from '../observability/logger';
-import type { Metrics, RequestOutcome } from '../observability/metrics';
+import type { Metrics } from '../observability/metrics';
 import { ErrorCode } from '../error-codes';
 
 /** The limit a request hit, by the code its client got: in the log line and the metrics. */
@@ -55,14 +57,12 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       }
       const seconds = (performance.now() - error.startedAt) / 1000;
       const { refusal } = error;
-      let outcome: RequestOutcome;
+      const outcome = refusalOutcomeOf(error);
       let why: Record<string, string>;
       if (refusal.reason === 'credentials') {
-        outcome = error.status === 503 ? 'authentication_unavailable' : 'unauthenticated';
         why = { authFailure: refusal.failure.reason };
         metrics.observeAuthRejection(refusal.failure.reason);
       } else {
-        outcome = 'document_not_in_list';
         why = { document: refusal.document };
         metrics.observeDocumentNotInList('enforce');
       }
@@ -126,27 +126,6 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
       };
     },
   };
-}
-
-/** Client-chosen text in a log line: at most this many characters, so that a client cannot make lines of any size. */
-const MAX_LOGGED_TEXT = 256;
-
-function bounded(text: string | null | undefined): string | undefined {
-  if (text == null) return undefined;
-  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : text;
-}
-
-function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {
-  if (!errors?.length) return 'ok';
-  const codes = errors.map((error) => error.extensions?.code);
-  if (codes.includes(ErrorCode.INTERNAL_SERVER_ERROR)) return 'internal';
-  // In the order httpStatusFor ranks them: the outcome names the response's status.
-  if (codes.includes(ErrorCode.EXPENSIVE_READS_BUSY)) return 'busy';
-  if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
-  if (codes.includes(ErrorCode.DATABASE_MISCONFIGURED)) return 'database_misconfigured';
-  if (codes.includes(ErrorCode.FORBIDDEN)) return 'forbidden';
-  if (codes.includes(ErrorCode.RATE_LIMITED)) return 'rate_limited';
-  return 'client_error';
 }
 
 function limitOf(errors: readonly GraphQLFormattedError[] | undefined): string | undefined {

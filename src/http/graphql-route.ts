@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../error-codes';
 import { clientErrorOf, httpStatusFor } from '../graphql/client-errors';
 import type { Context, RequestHead } from '../graphql/context';
+import type { Tracing } from '../tracing/tracing';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, UnusableIdempotencyKey } from '../idempotency/idempotency-key-header';
 import { sendError } from './error-handlers';
 import { authorizationOf, headerValues } from './request-head';
@@ -24,43 +25,46 @@ export function registerGraphQLRoute(
   app: FastifyInstance,
   apollo: ApolloServer<Context>,
   context: (head: RequestHead) => Promise<Context>,
+  /** Runs each request inside its GraphQL operation span (tracing on). */
+  inOperationSpan?: Tracing['inOperationSpan'],
 ): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    let idempotencyKey: string | undefined;
+    try {
+      // Mutations come by POST only: a GET's key could never be used.
+      idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
+    } catch (error) {
+      if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, ErrorCode.BAD_REQUEST, error.message);
+      throw error;
+    }
+    const httpGraphQLRequest = withDocumentIdAsPersistedQuery(graphqlRequestOf(request));
+    const head: RequestHead = {
+      id: request.id,
+      authorization: authorizationOf(request.raw),
+      idempotencyKey,
+      address: request.ip,
+      documentText: () => documentTextOf(httpGraphQLRequest),
+    };
+    let contextValue: Context | undefined;
+    let response: HTTPGraphQLResponse;
+    try {
+      response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest,
+        context: async () => (contextValue = await context(head)),
+      });
+    } catch (error) {
+      await contextValue?.idempotency?.abandon();
+      throw error;
+    }
+    // A claimed key's transaction ends here: committed with the answer, or rolled back.
+    const idempotency = contextValue?.idempotency;
+    if (!idempotency) return send(reply, response);
+    return send(reply, await idempotency.finish(response).catch(failureResponse));
+  };
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: GRAPHQL_PATH,
-    handler: async (request, reply) => {
-      let idempotencyKey: string | undefined;
-      try {
-        // Mutations come by POST only: a GET's key could never be used.
-        idempotencyKey = request.method === 'POST' ? idempotencyKeyOf(headerValues(request.raw, IDEMPOTENCY_KEY_HEADER)) : undefined;
-      } catch (error) {
-        if (error instanceof UnusableIdempotencyKey) return sendError(reply, 400, ErrorCode.BAD_REQUEST, error.message);
-        throw error;
-      }
-      const httpGraphQLRequest = withDocumentIdAsPersistedQuery(graphqlRequestOf(request));
-      const head: RequestHead = {
-        id: request.id,
-        authorization: authorizationOf(request.raw),
-        idempotencyKey,
-        address: request.ip,
-        documentText: () => documentTextOf(httpGraphQLRequest),
-      };
-      let contextValue: Context | undefined;
-      let response: HTTPGraphQLResponse;
-      try {
-        response = await apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest,
-          context: async () => (contextValue = await context(head)),
-        });
-      } catch (error) {
-        await contextValue?.idempotency?.abandon();
-        throw error;
-      }
-      // A claimed key's transaction ends here: committed with the answer, or rolled back.
-      const idempotency = contextValue?.idempotency;
-      if (!idempotency) return send(reply, response);
-      return send(reply, await idempotency.finish(response).catch(failureResponse));
-    },
+    handler: inOperationSpan ? (request, reply) => inOperationSpan(request, () => handler(request, reply)) : handler,
   });
 }
 

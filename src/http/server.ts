@@ -5,6 +5,7 @@ import type { Config } from '../config/config';
 import type { Context, RequestHead } from '../graphql/context';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import type { Tracing } from '../tracing/tracing';
 import {
   answerFrameworkError,
   answerUnmetExpectation,
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   instanceState: () => Promise<InstanceState>;
   /** True once the drain before a stop has begun (see App.drain). */
   draining: () => boolean;
+  /** The HTTP and GraphQL operation spans of each request; unset: tracing is off. */
+  tracing?: Tracing;
 }
 
 const REQUEST_ID_HEADER = 'x-request-id';
@@ -56,6 +59,7 @@ export async function createHttpServer({
   context,
   instanceState,
   draining,
+  tracing,
 }: HttpServerOptions): Promise<FastifyInstance> {
   // Typed as Fastify's base logger, so that the instance is the plain FastifyInstance everyone expects.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -81,6 +85,8 @@ export async function createHttpServer({
       return typeof given === 'string' && USABLE_REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
+  // First, so that its span covers every hook, and it sees every route as it is added.
+  if (tracing) await app.register(tracing.http);
   app.server.maxConnections = limits.maxConnections;
   app.server.on('drop', () => metrics.observeHttpRefusal('connection_limit'));
   app.server.on('checkExpectation', (request, response) => {
@@ -120,6 +126,6 @@ export async function createHttpServer({
   app.addHook('preHandler', async (request, reply) => {
     if (request.method === 'POST' && request.routeOptions.url === GRAPHQL_PATH) await refuseUnacceptableAccept(request, reply);
   });
-  registerGraphQLRoute(app, apollo, context);
+  registerGraphQLRoute(app, apollo, context, tracing?.inOperationSpan);
   return app;
 }

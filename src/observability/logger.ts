@@ -13,10 +13,20 @@ export type Logger = pino.Logger;
  */
 export function createLogger(
   level: pino.LevelWithSilent,
-  { pretty = false, destination }: { pretty?: boolean; destination?: pino.DestinationStream } = {},
+  {
+    pretty = false,
+    destination,
+    mixin,
+  }: {
+    pretty?: boolean;
+    destination?: pino.DestinationStream;
+    /** Fields added to every line, e.g. the trace and span of the request it is about. */
+    mixin?: () => object;
+  } = {},
 ): Logger {
   const options: pino.LoggerOptions = {
     level,
+    ...(mixin && { mixin }),
     base: { service: SERVICE_NAME },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Exact paths only: a wildcard makes the redactor copy every object of every line it logs,

@@ -44,10 +44,13 @@ export interface ServerProcess {
 
 const running = new Set<ChildProcess>();
 
-/** The environment the server reads, without any of its variables inherited from this process. */
+/**
+ * The environment the server reads, without any of its variables inherited from this process:
+ * its own, and OpenTelemetry's (a developer's OTEL_EXPORTER_OTLP_ENDPOINT would trace every spec).
+ */
 function cleanEnvironment(): NodeJS.ProcessEnv {
   const serverVariables = new Set(Object.keys(environmentDocumentation));
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.has(name)));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !serverVariables.has(name) && !name.startsWith('OTEL_')));
 }
 
 export interface SpawnOptions {

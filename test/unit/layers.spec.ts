@@ -33,6 +33,7 @@ describe('the layers of src/', () => {
       "import { InterviewSession } from '../interview-sessions/interview-session.entity';",
     ],
     ['graphql/ importing the module list', 'src/graphql/example.ts', "import { resolvers } from '../modules';"],
+    ['graphql/ importing tracing/', 'src/graphql/example.ts', "import type { Tracing } from '../tracing/tracing';"],
     ['a feature importing http/', 'src/interview-sessions/example.ts', "import { sendError } from '../http/error-handlers';"],
     ['idempotency/ importing graphql/', 'src/idempotency/example.ts', "import { clientErrorOf } from '../graphql/client-errors';"],
     ['a leaf file importing a folder', 'src/error-codes.ts', "import { loadConfig } from './config/config';"],

@@ -5,6 +5,10 @@ import { isConnectionLost } from '../database-problem';
 export type PooledClient = Client & {
   /** performance.now() of the last time this connection was known to work. */
   lastKnownAliveAt?: number;
+  /** performance.now() of its opening. */
+  openedAt?: number;
+  /** What the check before its latest checkout did: a pre-ping it answered, or none needed (alive moments ago). */
+  lastCheck?: 'pinged' | 'trusted';
   /** Why this module dropped it, for the metrics. */
   discardReason?: 'pre_ping_failed' | 'distrusted' | 'query_timeout' | 'connection_lost' | 'shutdown';
   /** False behind PgBouncer in transaction mode: a prepared statement would not outlive its transaction there. */
@@ -50,6 +54,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
 
   const onCreate = (client: PooledClient): void => {
     markAlive(client);
+    client.openedAt = client.lastKnownAliveAt;
     const query = client.query.bind(client) as (config: unknown, callback?: QueryCallback) => unknown;
     unwrappedQueries.set(client, query);
     const onFailure = (error: unknown) => {
@@ -80,6 +85,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
     }
     if (performance.now() - lastAlive < prePingBypassMs) {
       markAlive(client);
+      client.lastCheck = 'trusted';
       return true;
     }
     try {
@@ -88,6 +94,7 @@ export function createConnectionHealth({ prePingTimeoutMs, prePingBypassMs }: Co
       const query = unwrappedQueries.get(client) ?? client.query.bind(client);
       await query({ text: 'select 1', query_timeout: prePingTimeoutMs } as QueryConfig);
       markAlive(client);
+      client.lastCheck = 'pinged';
       return true;
     } catch {
       distrust(client, 'pre_ping_failed');

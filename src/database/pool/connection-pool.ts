@@ -45,13 +45,7 @@ export class ConnectionPool {
   }
 
   stats(): PoolStats {
-    const { tarn } = this;
-    return {
-      used: tarn.numUsed(),
-      free: tarn.numFree(),
-      pendingAcquires: tarn.numPendingAcquires(),
-      pendingCreates: tarn.numPendingCreates(),
-    };
+    return statsOf(this.tarn);
   }
 
   /** Subscribes to what happens to connections (for the metrics). */
@@ -102,7 +96,18 @@ export class ConnectionPool {
   }
 }
 
-function destroyReason(resource: KnexResource): DestroyReason {
+/** The numbers of a pool: the primary's or a replica's. */
+export function statsOf(tarn: TarnPool): PoolStats {
+  return {
+    used: tarn.numUsed(),
+    free: tarn.numFree(),
+    pendingAcquires: tarn.numPendingAcquires(),
+    pendingCreates: tarn.numPendingCreates(),
+  };
+}
+
+/** Why a connection is (being) closed, read from the marks knex and connection-health.ts leave on it. */
+export function destroyReason(resource: KnexResource): DestroyReason {
   if (resource.discardReason) return resource.discardReason;
   if (resource.__knex__disposed) return 'connection_lost';
   if (resource.__knexLifetimeLimit && performance.now() > resource.__knexLifetimeLimit) return 'max_lifetime';

@@ -9,6 +9,9 @@ export interface KnexClient {
 }
 
 export interface TarnPool {
+  max: number;
+  /** The check before each checkout (knex's, then ours: connection-health.ts); false drops the connection. */
+  validate(resource: PooledClient): boolean | Promise<boolean>;
   numUsed(): number;
   numFree(): number;
   numPendingAcquires(): number;
