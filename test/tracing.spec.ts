@@ -429,9 +429,9 @@ describe('without tracing', () => {
       expect(
         loaded.filter((file) => /[\\/]node_modules[\\/]@opentelemetry[\\/](?!api[\\/])|[\\/]@fastify[\\/]otel[\\/]/.test(file)),
       ).toEqual([]);
-      expect(
-        loaded.filter((file) => /[\\/]src[\\/]tracing[\\/]/.test(file)).map((file) => file.split(/[\\/]/).at(-1)),
-      ).toEqual(['tracing.ts']);
+      expect(loaded.filter((file) => /[\\/]src[\\/]tracing[\\/]/.test(file)).map((file) => file.split(/[\\/]/).at(-1))).toEqual([
+        'tracing.ts',
+      ]);
       expect(receiver.spans().filter((span) => span.resource['service.name'] === 'untraced-spec')).toEqual([]);
     } finally {
       await modules.remove();

@@ -1,6 +1,17 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { httpStatusFor } from './client-errors';
+
+const listener: GraphQLRequestListener<object> = {
+  async willSendResponse({ response }) {
+    if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+    const { data, errors } = response.body.singleResult;
+    const http = httpStatusFor(errors, anythingSucceeded(data, errors));
+    if (!http) return;
+    response.http.status = http.status;
+    for (const [name, value] of Object.entries(http.headers)) response.http.headers.set(name, value);
+  },
+};
 
 /**
  * Gives a response the HTTP status its errors call for (client-errors.ts): 503 with Retry-After
@@ -8,22 +19,8 @@ import { httpStatusFor } from './client-errors';
  * itself sets the statuses of its own request errors; a request refused for its credentials
  * never gets here (see context.ts).
  */
-export const errorStatusPlugin: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-        const { data, errors } = response.body.singleResult;
-        const http = httpStatusFor(errors, anythingSucceeded(data, errors));
-        if (!http) return;
-        response.http.status = http.status;
-        for (const [name, value] of Object.entries(http.headers)) response.http.headers.set(name, value);
-      },
-    };
-  },
-};
+export const errorStatusPlugin: ApolloServerPlugin = { requestDidStart: async () => listener };
 
-/** Whether some root field of the answer has a value of its own, not one an error left null. */
 function anythingSucceeded(data: Record<string, unknown> | null | undefined, errors: readonly GraphQLFormattedError[]): boolean {
   if (!data) return false;
   const failed = new Set(errors.map((error) => error.path?.[0]));

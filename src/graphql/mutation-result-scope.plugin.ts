@@ -21,14 +21,15 @@ export function mutationResultScopePlugin(readScope: Scope): ApolloServerPlugin<
   // By operation: Apollo keeps parsed documents, so each is walked once.
   const readsBeyondReceipt = new WeakMap<OperationDefinitionNode, boolean>();
   const listener: GraphQLRequestListener<Context> = {
-    async didResolveOperation({ operation, document, contextValue }) {
-      if (operation?.operation !== OperationTypeNode.MUTATION || contextValue.principal.grants(readScope)) return;
+    async didResolveOperation({ operation, document }) {
+      if (operation?.operation !== OperationTypeNode.MUTATION) return;
       let reads = readsBeyondReceipt.get(operation);
       if (reads === undefined) readsBeyondReceipt.set(operation, (reads = selectsBeyondReceipt(operation, document)));
       if (reads) throw insufficientScope(readScope);
     },
   };
-  return { requestDidStart: async () => listener };
+  // A token that may read (or no authentication at all) needs no look at the document.
+  return { requestDidStart: async ({ contextValue }) => (contextValue.principal.grants(readScope) ? undefined : listener) };
 }
 
 /** Whether a field below a root field of the operation is not part of a receipt, through fragments. */

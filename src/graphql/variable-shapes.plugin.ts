@@ -33,7 +33,7 @@ export function variableShapesPlugin(): ApolloServerPlugin {
       }
     },
   };
-  return { requestDidStart: async () => listener };
+  return { requestDidStart: async ({ request }) => (request.variables ? listener : undefined) };
 }
 
 function variablesHoldingObjects(operation: OperationDefinitionNode, schema: GraphQLSchema): { name: string; type: GraphQLInputType }[] {

@@ -19,19 +19,14 @@ export function idempotencyPlugin({
 }: {
   keyRequiredForMutations: boolean;
 }): ApolloServerPlugin<IdempotencyContext> {
-  const listener: GraphQLRequestListener<IdempotencyContext> = {
+  const keyed: GraphQLRequestListener<IdempotencyContext> = {
     async didResolveOperation({ operation, source, request, contextValue }) {
-      if (operation?.operation !== OperationTypeNode.MUTATION) return;
       const { idempotency } = contextValue;
-      if (!idempotency) {
-        if (keyRequiredForMutations) throw keyRequired();
-        return;
-      }
+      if (operation?.operation !== OperationTypeNode.MUTATION || !idempotency) return;
       const outcome = await idempotency.claim({ source, operationName: request.operationName, variables: request.variables });
       if (outcome === 'in_use') throw keyInUse();
       if (outcome === 'reused') throw keyReused();
     },
-    // The stored answer stands in for an execution; the HTTP layer sends its exact bytes.
     async responseForOperation({ contextValue }) {
       const replay = contextValue.idempotency?.replay;
       if (!replay) return null;
@@ -48,5 +43,16 @@ export function idempotencyPlugin({
       contextValue.idempotency?.answered((errors ?? []).map((error) => error.extensions?.code));
     },
   };
-  return { requestDidStart: async () => listener };
+  const unkeyed: GraphQLRequestListener<IdempotencyContext> = {
+    async didResolveOperation({ operation }) {
+      if (operation?.operation === OperationTypeNode.MUTATION) throw keyRequired();
+    },
+  };
+  // A request without a key (every query, as a rule) gets no hooks at all, unless mutations must have one.
+  return {
+    async requestDidStart({ contextValue }) {
+      if (contextValue.idempotency) return keyed;
+      return keyRequiredForMutations ? unkeyed : undefined;
+    },
+  };
 }
