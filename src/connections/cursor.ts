@@ -37,10 +37,14 @@ export class KeysetCursors {
     this.prefix = `${order.name}${SEPARATOR}${tag}${SEPARATOR}`;
   }
 
-  /** The cursor of a row: its key and id (a page always reads both, see keyset-page.ts). */
+  /**
+   * The cursor of a row: its key and id (a page always reads both, see keyset-page.ts). The key is
+   * the text a read selects (entity-rows.ts), or an entity's Date.
+   */
   of(row: object): string {
     const { [this.order.property]: key, id } = row as Record<string, unknown>;
-    const text = `${this.prefix}${key instanceof Date ? key.toISOString() : ''}${SEPARATOR}${String(id)}`;
+    const instant = typeof key === 'string' ? key : key instanceof Date ? key.toISOString() : '';
+    const text = `${this.prefix}${instant}${SEPARATOR}${String(id)}`;
     return Buffer.from(text, 'utf8').toString('base64url');
   }
 

@@ -1,8 +1,25 @@
 import { ReferenceKind, type EntityMetadata, type EntityName } from '@mikro-orm/postgresql';
 import type { ReadOptions, RequestDatabase } from '../database/request-database';
 
+/**
+ * A timestamp as PostgreSQL writes it for this API, exactly what `Date#toISOString` would:
+ * "2026-01-02T03:04:05.678Z" (the columns hold milliseconds, and years 0001–9999).
+ */
+export type IsoInstant = string;
+
+/** A field's value as a read returns it: a timestamp as its text. */
+type AsRead<V> = V extends Date ? IsoInstant : V;
+
 /** An entity's fields as plain data: what a read returns, without ORM bookkeeping. */
-export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: T[K] };
+export type PlainEntity<T> = { [K in keyof T as K extends string ? K : never]: AsRead<T[K]> };
+
+/**
+ * A timestamptz selected as the API writes it, in UTC whatever the session's time zone. Formatting
+ * in PostgreSQL costs the database ~0.3 µs a value and saves this process a Date parsed and
+ * formatted per value, and the garbage of both: on a page of 20 sessions (100 timestamps), 72 µs of
+ * this server's CPU for 30 µs of the database's (docs/performance.md).
+ */
+const asIsoInstant = (column: string) => `to_char("${column}" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Read-only queries that return plain rows of an entity's table. An identity map, change tracking
@@ -21,6 +38,8 @@ export class EntityRows<T extends object> {
   readonly key: string;
   /** Column names by property name, in the entity's order. */
   private readonly columns = new Map<string, string>();
+  /** What each column is selected as, by property name: the column, or a timestamp's text. */
+  private readonly selections = new Map<string, string>();
   /** By the set asked for (selectedFields hands out one per document), then by `always` as text. */
   private readonly selectLists = new WeakMap<ReadonlySet<string>, Map<string, string>>();
 
@@ -33,7 +52,9 @@ export class EntityRows<T extends object> {
     for (const prop of meta.props) {
       const [column, ...more] = prop.fieldNames;
       const read = prop.kind === ReferenceKind.SCALAR || prop.kind === ReferenceKind.MANY_TO_ONE;
-      if (read && prop.persist !== false && column !== undefined && more.length === 0) this.columns.set(prop.name, column);
+      if (!read || prop.persist === false || column === undefined || more.length > 0) continue;
+      this.columns.set(prop.name, column);
+      this.selections.set(prop.name, `${prop.runtimeType === 'Date' ? asIsoInstant(column) : `"${column}"`} as "${prop.name}"`);
     }
   }
 
@@ -63,7 +84,7 @@ export class EntityRows<T extends object> {
     let list = byAlways.get(wanted);
     if (list === undefined) {
       const read = (name: string) => name === this.key || properties.has(name) || always.includes(name);
-      list = [...this.columns].flatMap(([name, column]) => (read(name) ? [`"${column}" as "${name}"`] : [])).join(', ');
+      list = [...this.selections].flatMap(([name, selection]) => (read(name) ? [selection] : [])).join(', ');
       byAlways.set(wanted, list);
     }
     return list;
