@@ -150,7 +150,7 @@ type Handler = (pool: Pool, variables: Variables) => Promise<{ data: Record<stri
 
 const PAGE_SIZE = 20;
 
-/** One page in an order, after a cursor or not, of the IN_PROGRESS sessions or of all: the same SQL as the server's. */
+/** One page in an order, after a cursor or not, of the IN_PROGRESS sessions or of all: the server's SQL, its timestamps read as node-postgres reads them. */
 function pageHandler(order: OrderName, status: 'in_progress' | undefined, afterCursor: boolean): Handler {
   const { key, direction, nullsAs } = ORDERS[order];
   const scope = status ? IN_PROGRESS_SCOPE : NO_FILTER_SCOPE;
