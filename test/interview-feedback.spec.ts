@@ -1,25 +1,15 @@
 import { errorCodes, graphql } from './support/graphql-client';
-import { ifSetUp } from './support/if-set-up';
-import { startTestApp, type TestApp } from './support/test-app';
+import { sharedTestApp } from './support/shared-test-app';
 
 const FEEDBACK_FIELDS = 'id interviewerName rating notes createdAt session { id status }';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await ifSetUp(app)?.stop();
-});
-beforeEach(async () => {
-  await app.db.query('truncate interview_session cascade');
-});
+const testApp = sharedTestApp();
 
-const request = (query: string, variables?: Record<string, unknown>) => graphql(app.url, query, variables);
+const request = (query: string, variables?: Record<string, unknown>) => graphql(testApp().url, query, variables);
 
 /** A session in `status`, straight into the table; its id. */
 async function sessionIn(status: string): Promise<string> {
-  const [row] = await app.db.query<{ id: string }>(
+  const [row] = await testApp().db.query<{ id: string }>(
     `insert into interview_session (id, title, candidate_name, status, created_at, updated_at)
      values (gen_random_uuid(), 'Design', 'Ada', $1, now(), now()) returning id`,
     [status],
@@ -34,7 +24,7 @@ const add = (sessionId: string, input: Record<string, unknown>) => request(ADD, 
 
 /** `ratings.length` feedback of a session, all created at the same instant: their order is the id's. */
 async function insertFeedback(sessionId: string, ratings: number[], createdAt = '2026-03-01T10:00:00.000Z'): Promise<void> {
-  await app.db.query(
+  await testApp().db.query(
     `insert into interview_feedback (id, session_id, interviewer_name, rating, created_at)
      select gen_random_uuid(), $1, 'Interviewer ' || n, rating, $3 from unnest($2::int[]) with ordinality as r(rating, n)`,
     [sessionId, ratings, createdAt],
@@ -55,7 +45,7 @@ describe('addInterviewFeedback', () => {
       session: { id: sessionId, status: status.toUpperCase() },
     });
     expect(Date.parse(feedback.createdAt)).toBeGreaterThanOrEqual(before - 1);
-    expect(await app.db.query('select session_id, rating from interview_feedback')).toEqual([{ session_id: sessionId, rating: 4 }]);
+    expect(await testApp().db.query('select session_id, rating from interview_feedback')).toEqual([{ session_id: sessionId, rating: 4 }]);
   });
 
   it.each([
@@ -66,7 +56,7 @@ describe('addInterviewFeedback', () => {
     expect(errorCodes(response)).toEqual(['INVALID_STATUS_TRANSITION']);
     expect(response.body.errors![0]!.extensions).toMatchObject({ status: shown });
     expect(response.body.errors![0]!.message).toBe(`A session that is ${shown} cannot be given feedback`);
-    expect(await app.db.query('select id from interview_feedback')).toEqual([]);
+    expect(await testApp().db.query('select id from interview_feedback')).toEqual([]);
   });
 
   it('answers NOT_FOUND for a session that does not exist, BAD_USER_INPUT for an id that is not one', async () => {
@@ -87,7 +77,7 @@ describe('addInterviewFeedback', () => {
     const response = await add(await sessionIn('completed'), input);
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors![0]!.message).toMatch(message);
-    expect(await app.db.query('select id from interview_feedback')).toEqual([]);
+    expect(await testApp().db.query('select id from interview_feedback')).toEqual([]);
   });
 
   it('takes notes of exactly 5,000 characters, empty notes, and none', async () => {
@@ -114,7 +104,7 @@ describe('deleteInterviewFeedback', () => {
     await insertFeedback(kept, [4]);
     const response = await request('mutation ($id: ID!) { deleteInterviewSession(id: $id) }', { id: doomed });
     expect(response.body.data).toEqual({ deleteInterviewSession: true });
-    expect(await app.db.query('select session_id, rating from interview_feedback')).toEqual([{ session_id: kept, rating: 4 }]);
+    expect(await testApp().db.query('select session_id, rating from interview_feedback')).toEqual([{ session_id: kept, rating: 4 }]);
   });
 });
 
@@ -134,9 +124,10 @@ describe('InterviewSession.feedback and averageRating', () => {
   /** The session's feedback ids as the API promises them: newest first, then by id, descending. */
   const newestFirst = async (sessionId: string) =>
     (
-      await app.db.query<{ id: string }>('select id from interview_feedback where session_id = $1 order by created_at desc, id desc', [
-        sessionId,
-      ])
+      await testApp().db.query<{ id: string }>(
+        'select id from interview_feedback where session_id = $1 order by created_at desc, id desc',
+        [sessionId],
+      )
     ).map((row) => row.id);
 
   it('pages through the feedback newest first, ties included, with its total and average', async () => {

@@ -1,19 +1,9 @@
 import { expectOk } from './support/expectations';
 import { errorCodes, graphql } from './support/graphql-client';
-import { ifSetUp } from './support/if-set-up';
 import { statementsDuring, type Statement } from './support/statements';
-import { startTestApp, type TestApp } from './support/test-app';
+import { sharedTestApp } from './support/shared-test-app';
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await ifSetUp(app)?.stop();
-});
-beforeEach(async () => {
-  await app.db.query('truncate interview_session cascade');
-});
+const testApp = sharedTestApp();
 
 const LIST = `query ($orderBy: InterviewSessionOrder, $filter: InterviewSessionFilter, $first: Int, $after: String) {
   interviewSessions(orderBy: $orderBy, filter: $filter, first: $first, after: $after) {
@@ -24,14 +14,14 @@ const LIST = `query ($orderBy: InterviewSessionOrder, $filter: InterviewSessionF
 }`;
 
 const list = async (variables: Record<string, unknown>) => {
-  const response = await graphql(app.url, LIST, variables);
+  const response = await graphql(testApp().url, LIST, variables);
   expect(response.body.errors).toBeUndefined();
   return response.body.data.interviewSessions;
 };
 
 /** Inserts `count` sessions straight into the table, all created at the same instant. */
 async function insertSessions(count: number, createdAt: string, status = 'scheduled'): Promise<void> {
-  await app.db.query(
+  await testApp().db.query(
     `insert into interview_session (id, title, candidate_name, status, created_at, updated_at)
      select gen_random_uuid(), 'Session ' || n, 'Candidate ' || n, $2, $1, $1 from generate_series(1, $3) n`,
     [createdAt, status, count],
@@ -40,7 +30,7 @@ async function insertSessions(count: number, createdAt: string, status = 'schedu
 
 /** Every id in the order the API promises: created_at desc, id desc. */
 async function idsInListOrder(status?: string): Promise<string[]> {
-  const rows = await app.db.query<{ id: string }>(
+  const rows = await testApp().db.query<{ id: string }>(
     `select id from interview_session where $1::text is null or status = $1 order by created_at desc, id desc`,
     [status ?? null],
   );
@@ -94,7 +84,7 @@ describe('interviewSessions pagination', () => {
     // Newer rows arrive between the two page requests.
     const created = await Promise.all(
       Array.from({ length: 5 }, (_, n) =>
-        graphql(app.url, `mutation { createInterviewSession(input: { title: "new ${n}", candidateName: "x" }) { id } }`),
+        graphql(testApp().url, `mutation { createInterviewSession(input: { title: "new ${n}", candidateName: "x" }) { id } }`),
       ),
     );
     created.forEach(expectOk);
@@ -134,7 +124,7 @@ describe('interviewSessions pagination', () => {
   });
 
   it.each([0, -1, 101, 100_000])('rejects first: %i with BAD_USER_INPUT', async (first) => {
-    const response = await graphql(app.url, LIST, { first });
+    const response = await graphql(testApp().url, LIST, { first });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
     expect(response.body.errors?.[0]?.extensions?.argument).toBe('first');
   });
@@ -162,7 +152,7 @@ describe('interviewSessions pagination', () => {
     ['of an order that does not exist', () => edited(([, tag, key, id]) => ['NEWEST', tag!, key!, id!])],
     ['with a part more', () => edited((parts) => [...parts, 'x'])],
   ])('rejects a cursor that is %s with BAD_USER_INPUT', async (_case, cursor) => {
-    const response = await graphql(app.url, LIST, { first: 5, after: await cursor() });
+    const response = await graphql(testApp().url, LIST, { first: 5, after: await cursor() });
     expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
   });
 });
@@ -190,7 +180,7 @@ describe('interviewSessions(orderBy)', () => {
    * scheduledAt for every fifth, 2 update times; statuses in turn, uncorrelated with the keys.
    */
   beforeEach(async () => {
-    await app.db.query(
+    await testApp().db.query(
       `insert into interview_session (id, title, candidate_name, status, scheduled_at, created_at, updated_at)
        select gen_random_uuid(), 'Session ' || n, 'Candidate',
               (array['scheduled', 'in_progress', 'completed', 'cancelled'])[1 + n % 4],
@@ -202,7 +192,7 @@ describe('interviewSessions(orderBy)', () => {
   });
 
   const expectedIds = async (orderBy: string, where: string) =>
-    (await app.db.query<{ id: string }>(`select id from interview_session where ${where} order by ${ORDER_SQL[orderBy]}`)).map(
+    (await testApp().db.query<{ id: string }>(`select id from interview_session where ${where} order by ${ORDER_SQL[orderBy]}`)).map(
       (row) => row.id,
     );
 
@@ -222,7 +212,7 @@ describe('interviewSessions(orderBy)', () => {
 
   it('puts the sessions without scheduledAt last in both directions', async () => {
     for (const orderBy of ['SCHEDULED_AT_ASC', 'SCHEDULED_AT_DESC']) {
-      const response = await graphql(app.url, `{ interviewSessions(orderBy: ${orderBy}, first: 100) { nodes { scheduledAt } } }`);
+      const response = await graphql(testApp().url, `{ interviewSessions(orderBy: ${orderBy}, first: 100) { nodes { scheduledAt } } }`);
       const scheduled = response.body.data.interviewSessions.nodes.map((node: { scheduledAt: string | null }) => node.scheduledAt);
       expect(scheduled.slice(-8)).toEqual(Array(8).fill(null));
       expect(scheduled.slice(0, -8)).not.toContain(null);
@@ -234,7 +224,10 @@ describe('interviewSessions(orderBy)', () => {
     expect(await walkAllPages(10)).toEqual(newestFirst);
     expect((await list({ first: 5, orderBy: null })).nodes.map((node: { id: string }) => node.id)).toEqual(newestFirst.slice(0, 5));
     for (const orderBy of Object.keys(ORDER_SQL)) {
-      const response = await graphql(app.url, `{ interviewSessions(orderBy: ${orderBy}, filter: { status: COMPLETED }) { totalCount } }`);
+      const response = await graphql(
+        testApp().url,
+        `{ interviewSessions(orderBy: ${orderBy}, filter: { status: COMPLETED }) { totalCount } }`,
+      );
       expect([orderBy, response.body.data.interviewSessions.totalCount]).toEqual([orderBy, 10]);
     }
   });
@@ -249,12 +242,12 @@ describe('interviewSessions(orderBy)', () => {
       ['SCHEDULED_AT_ASC', { createdAfter: '2026-01-01T00:00:00.001Z' }],
       ['SCHEDULED_AT_ASC', { createdAfter: '2026-01-01T00:00:00.000Z', status: 'SCHEDULED' }],
     ] as const) {
-      const response = await graphql(app.url, LIST, { first: 3, after, orderBy, filter });
+      const response = await graphql(testApp().url, LIST, { first: 3, after, orderBy, filter });
       expect([orderBy, filter, errorCodes(response)]).toEqual([orderBy, filter, ['BAD_USER_INPUT']]);
       expect(response.body.errors?.[0]?.extensions?.argument).toBe('after');
     }
     // The same instant, written with an offset: the same filter.
-    const same = await graphql(app.url, LIST, {
+    const same = await graphql(testApp().url, LIST, {
       first: 3,
       after,
       orderBy: 'SCHEDULED_AT_ASC',
@@ -267,7 +260,7 @@ describe('interviewSessions(orderBy)', () => {
   it('continues after the position of a cursor whose session was deleted since', async () => {
     const expected = await expectedIds('SCHEDULED_AT_DESC', 'true');
     const page = await list({ first: 5, orderBy: 'SCHEDULED_AT_DESC' });
-    await app.db.query('delete from interview_session where id = $1', [expected[4]]);
+    await testApp().db.query('delete from interview_session where id = $1', [expected[4]]);
     expect(await walkAllPages(5, undefined, page.pageInfo.endCursor, 'SCHEDULED_AT_DESC')).toEqual(expected.slice(5));
   });
 });
@@ -277,13 +270,13 @@ describe('totalCount', () => {
     await insertSessions(12, '2026-01-01T00:00:00.000Z', 'cancelled');
     await insertSessions(3, '2026-01-01T00:00:00.000Z', 'completed');
     const counts = (statements: Statement[]) => statements.filter(({ sql }) => /count\(/i.test(sql));
-    const withCount = await statementsDuring(app, () =>
-      graphql(app.url, '{ interviewSessions(first: 2, filter: { status: CANCELLED }) { totalCount nodes { id } } }'),
+    const withCount = await statementsDuring(testApp(), () =>
+      graphql(testApp().url, '{ interviewSessions(first: 2, filter: { status: CANCELLED }) { totalCount nodes { id } } }'),
     );
     expect(withCount.result.body.data.interviewSessions.totalCount).toBe(12);
     expect(counts(withCount.statements)).toHaveLength(1);
 
-    const { statements: forAPage } = await statementsDuring(app, () => list({ first: 2 }));
+    const { statements: forAPage } = await statementsDuring(testApp(), () => list({ first: 2 }));
     expect(forAPage.length).toBeGreaterThan(0);
     expect(counts(forAPage)).toHaveLength(0);
   });

@@ -1,5 +1,5 @@
 import { graphql } from './support/graphql-client';
-import { ifSetUp } from './support/if-set-up';
+import { sharedTestApp } from './support/shared-test-app';
 import { migrateDatabase, startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -18,18 +18,9 @@ const EDGES = [
   '9999-12-31T23:59:59.999Z',
 ];
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await ifSetUp(app)?.stop();
-});
-beforeEach(async () => {
-  await app.db.query('truncate interview_session cascade');
-});
+const testApp = sharedTestApp();
 
-const request = (query: string, variables?: Record<string, unknown>) => graphql(app.url, query, variables);
+const request = (query: string, variables?: Record<string, unknown>) => graphql(testApp().url, query, variables);
 
 describe('a timestamp', () => {
   it.each(EDGES)('%s reads back the same from the mutation that wrote it, a lookup, a list and a cursor', async (instant) => {
