@@ -305,6 +305,7 @@ describe('failures, recorded on the spans where they happen', () => {
     expect(operation.attributes).toMatchObject({
       'graphql.outcome': 'database_unavailable',
       'graphql.error.codes': ['DATABASE_UNAVAILABLE'],
+      'error.type': 'DATABASE_UNAVAILABLE',
     });
     const http = only(spans, 'POST /graphql');
     expect(http.status.code).toBe(STATUS.error);

@@ -59,7 +59,10 @@ export function graphqlSpansPlugin(tracer: Tracer, costs: OperationCosts): Apoll
 function setOutcome(span: Span, outcome: RequestOutcome, codes: string[]): void {
   span.setAttribute('graphql.outcome', outcome);
   if (codes.length > 0) span.setAttribute('graphql.error.codes', codes);
-  if (isServerFailure(outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') });
+  if (!isServerFailure(outcome)) return;
+  // The first code names the failure, as recordFailure does for the spans below this one.
+  span.setAttribute('error.type', codes[0] ?? outcome);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') });
 }
 
 /** Apollo's end hook for a stage: ends its span, failed with the stage's error if it had one (the limits have codes of their own). */
