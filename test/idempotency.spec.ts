@@ -3,7 +3,7 @@ import { ifSetUp } from './support/if-set-up';
 import { keyedRequest, type KeyedResponse } from './support/keyed-request';
 import { sample, scrape } from './support/metrics';
 import { sendRaw } from './support/raw-http';
-import { lockSessionsTable, releaseTableLocks, serverQueriesWaitingOnLocks } from './support/table-lock';
+import { lockSessionRow, lockSessionsTable, releaseTableLocks, serverQueriesWaitingOnLocks } from './support/table-lock';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { migrateDatabase } from './support/test-app';
@@ -69,6 +69,24 @@ describe('with one instance', () => {
       const first = await keyedRequest(app.url, START, { id }, key);
       const again = await keyedRequest(app.url, START, { id }, key);
       expect(first.body.data.startInterviewSession).toMatchObject({ status: 'IN_PROGRESS', version: 2 });
+      expectReplayOf(again, first);
+    });
+
+    it('answers with what the mutation wrote, read back within its own transaction, before and on replay', async () => {
+      const created = await keyedRequest(app.url, CREATE, input(), newKey());
+      const sessionId = created.body.data.createInterviewSession.id;
+      await keyedRequest(app.url, START, { id: sessionId }, newKey());
+      const ADD = `mutation ($sessionId: ID!) {
+        addInterviewFeedback(sessionId: $sessionId, input: { interviewerName: "Grace", rating: 4 }) {
+          id session { averageRating feedback { totalCount nodes { id rating } } }
+        }
+      }`;
+      const key = newKey();
+      const first = await keyedRequest(app.url, ADD, { sessionId }, key);
+      const again = await keyedRequest(app.url, ADD, { sessionId }, key);
+      expect(first.body.errors).toBeUndefined();
+      const added = first.body.data.addInterviewFeedback;
+      expect(added.session).toEqual({ averageRating: 4, feedback: { totalCount: 1, nodes: [{ id: added.id, rating: 4 }] } });
       expectReplayOf(again, first);
     });
 
@@ -158,6 +176,17 @@ describe('with one instance', () => {
       expect(valid.replayed).toBe(false);
       expect(await sessionCount(app.db)).toBe(1);
     });
+
+    it('keeps no answer for variables that do not fit the document: the key runs them once they do', async () => {
+      const key = newKey();
+      const invalid = await keyedRequest(app.url, CREATE, { input: { title: 'No candidate' } }, key);
+      expect(invalid.status).toBe(400);
+      expect(invalid.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const valid = await keyedRequest(app.url, CREATE, input(), key);
+      expect(valid.status).toBe(200);
+      expect(valid.replayed).toBe(false);
+      expect(await sessionCount(app.db)).toBe(1);
+    });
   });
 
   describe('a key whose time has passed', () => {
@@ -224,6 +253,26 @@ describe('a transient failure (the statement timed out)', () => {
     expect(retried.status).toBe(200);
     expect(retried.replayed).toBe(false);
     expect(await sessionCount(app.db)).toBe(1);
+  });
+
+  it('in a later field takes the earlier fields’ writes with it: both or neither', async () => {
+    const target = (await keyedRequest(app.url, CREATE, input('Locked'), newKey())).body.data.createInterviewSession.id;
+    const TWO = `mutation ($input: CreateInterviewSessionInput!, $id: ID!) {
+      created: createInterviewSession(input: $input) { id }
+      updated: updateInterviewSession(id: $id, input: { title: "Changed" }) { id title }
+    }`;
+    const key = newKey();
+    const blocker = await lockSessionRow(app.db.url, target);
+    const timedOut = await keyedRequest(app.url, TWO, { ...input('Both or neither'), id: target }, key);
+    await blocker.query('commit');
+    expect(timedOut.body.errors?.map((error) => error.extensions?.code)).toEqual(['QUERY_TIMED_OUT']);
+    // Every root mutation is non-null: the failure nulls the whole answer, the first field's too.
+    expect(timedOut.body.data).toBeNull();
+    expect(await app.db.query("select id from interview_session where title = 'Both or neither'")).toEqual([]);
+
+    const retried = await keyedRequest(app.url, TWO, { ...input('Both or neither'), id: target }, key);
+    expect(retried.body.errors).toBeUndefined();
+    expect(retried.body.data.updated.title).toBe('Changed');
   });
 });
 
@@ -323,5 +372,28 @@ describe('with AUTH_MODE=jwt', () => {
     const ran = await keyedRequest(app.url, CREATE, input(), key, both);
     expect(ran.status).toBe(200);
     expect(ran.replayed).toBe(false);
+  });
+
+  it('replays nothing to a request refused for its scope, though its key holds an answer', async () => {
+    const key = newKey();
+    const stored = await keyedRequest(app.url, CREATE, input(), key, bearer(await tokenOf({ sub: 'writer' })));
+    expect(stored.status).toBe(200);
+    const writeOnly = bearer(await tokenOf({ sub: 'writer', scope: 'sessions:write' }));
+    const refused = await keyedRequest(app.url, CREATE, input(), key, writeOnly);
+    expect(refused.status).toBe(403);
+    expect(refused.replayed).toBe(false);
+    expect(refused.text).not.toContain('Ada Lovelace');
+  });
+
+  it('keeps apart the keys of tokens without a subject: each token replays only its own', async () => {
+    const before = await sessionCount(app.db);
+    const key = newKey();
+    const [one, other] = [bearer(await tokenOf({ sub: undefined, jti: 'one' })), bearer(await tokenOf({ sub: undefined, jti: 'other' }))];
+    const oneFirst = await keyedRequest(app.url, CREATE, input('One’s'), key, one);
+    const otherFirst = await keyedRequest(app.url, CREATE, input('Other’s'), key, other);
+    expect(otherFirst.status).toBe(200);
+    expect(otherFirst.replayed).toBe(false);
+    expectReplayOf(await keyedRequest(app.url, CREATE, input('One’s'), key, one), oneFirst);
+    expect(await sessionCount(app.db)).toBe(before + 2);
   });
 });

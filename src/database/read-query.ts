@@ -1,5 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { withPooledClient } from './pool/knex-client';
+import type { AbstractSqlConnection, EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { PooledClient } from './pool/connection-health';
+import { knexClientOf, withPooledClient, type KnexClient } from './pool/knex-client';
 import { readWithRetry, type ReadSide } from './read-retry';
 import { readTypes } from './timestamptz';
 
@@ -22,25 +23,37 @@ const MAX_NAMED_STATEMENTS = 500;
  * skipping knex's query builder and MikroORM's result mapping, which cost more CPU than such a
  * query; timestamptz values come back as Dates. It runs as a named prepared statement (parsed and
  * planned once per connection), except behind PgBouncer in transaction mode, where a statement
- * would not outlive its transaction. These reads see committed data: they never join a
- * transaction of the EntityManager (a write that must re-read inside its transaction does it
- * through the EntityManager).
+ * would not outlive its transaction. Outside a transaction these reads see committed data; inside
+ * the EntityManager's own (a keyed mutation's, held open until its answer is stored with its
+ * writes) they run on its connection, so that the answer shows what the mutation wrote.
  */
 export function readRows<Row extends object>(em: EntityManager, side: ReadSide, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  if (transaction) {
+    announce(em.getConnection(), sql, params);
+    // Not retried: a failure has aborted the transaction, and the writes with it.
+    return withPooledClient(transaction.client as KnexClient, (client) => query<Row>(client, sql, params));
+  }
   return readWithRetry(em, side, (connection) => {
-    // Announced as knex announces its own queries, for whatever listens (query logs, specs).
-    connection.getKnex().emit('query', { sql, bindings: params });
-    return withPooledClient(connection, async (client) => {
-      const { text, name } = statementFor(sql);
-      const result = await client.query<Row>({
-        text,
-        values: params as unknown[],
-        types: readTypes,
-        ...(client.preparedStatements && name && { name }),
-      });
-      return result.rows;
-    });
+    announce(connection, sql, params);
+    return withPooledClient(knexClientOf(connection), (client) => query<Row>(client, sql, params));
   });
+}
+
+/** Announced as knex announces its own queries, for whatever listens (query logs, specs). */
+function announce(connection: AbstractSqlConnection, sql: string, params: readonly unknown[]): void {
+  connection.getKnex().emit('query', { sql, bindings: params });
+}
+
+async function query<Row extends object>(client: PooledClient, sql: string, params: readonly unknown[]): Promise<Row[]> {
+  const { text, name } = statementFor(sql);
+  const result = await client.query<Row>({
+    text,
+    values: params as unknown[],
+    types: readTypes,
+    ...(client.preparedStatements && name && { name }),
+  });
+  return result.rows;
 }
 
 function statementFor(sql: string): Statement {

@@ -101,7 +101,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
           }
           const outcome = outcomeOf(errors);
           const limit = limitOf(errors);
-          const replayed = contextValue.idempotency?.replay !== undefined;
+          const replayed = contextValue.idempotency?.replayed === true;
           const cost =
             response.body.kind === 'single' ? (response.body.singleResult.extensions?.cost as CostReport | undefined) : undefined;
           metrics.observeGraphQLRequest(operationLabel(operationName), outcome, seconds, limit);

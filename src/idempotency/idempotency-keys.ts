@@ -12,15 +12,13 @@ export class IdempotencyKeys {
   ) {}
 
   /**
-   * The request's idempotency, when it came with a key. A key belongs to its principal (the
-   * token's subject; one anonymous principal without authentication): two clients using the same
+   * The request's idempotency, when it came with a key. A key belongs to its principal's owner (the
+   * token's subject, or the token when it has none; one anonymous owner without authentication): two clients using the same
    * key never see each other's answers.
    */
   keyedRequest(key: string | undefined, principal: Principal, em: () => EntityManager): IdempotentRequest | undefined {
     if (key === undefined) return undefined;
-    const owner = createHash('sha256')
-      .update(principal.subject === undefined ? 'anonymous' : `sub:${principal.subject}`)
-      .digest('hex');
+    const owner = createHash('sha256').update(principal.owner).digest('hex');
     return new IdempotentRequest(key, owner, em, this.ttlSeconds, this.logger);
   }
 }

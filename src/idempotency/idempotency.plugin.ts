@@ -28,19 +28,19 @@ export function idempotencyPlugin({
       if (outcome === 'reused') throw keyReused();
     },
     async responseForOperation({ contextValue }) {
-      const replay = contextValue.idempotency?.replay;
+      const replay = contextValue.idempotency?.replayInsteadOfExecuting();
       if (!replay) return null;
       return {
         body: { kind: 'single', singleResult: JSON.parse(replay.body) as never },
         http: { status: replay.status, headers: new HeaderMap() },
       };
     },
-    async executionDidStart({ contextValue }) {
-      contextValue.idempotency?.executionStarted();
-    },
     async willSendResponse({ response, contextValue }) {
-      const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-      contextValue.idempotency?.answered((errors ?? []).map((error) => error.extensions?.code));
+      const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+      contextValue.idempotency?.answered({
+        ran: result !== undefined && 'data' in result,
+        codes: (result?.errors ?? []).map((error) => error.extensions?.code),
+      });
     },
   };
   const unkeyed: GraphQLRequestListener<IdempotencyContext> = {

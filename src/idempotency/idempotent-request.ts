@@ -26,8 +26,9 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 export class IdempotentRequest {
   private claiming: Promise<Claim> | undefined;
   private fingerprint = '';
-  private executed = false;
+  private ran = false;
   private transient = false;
+  private replaying = false;
   /** The response stored under the key, when it answers this request. */
   private stored: StoredResponse | undefined;
 
@@ -40,8 +41,17 @@ export class IdempotentRequest {
     private readonly logger: Logger,
   ) {}
 
-  /** The stored response that answers this request, if it is a replay. */
-  get replay(): StoredResponse | undefined {
+  /** Whether the client gets the stored response. */
+  get replayed(): boolean {
+    return this.replaying;
+  }
+
+  /**
+   * The stored response, when this request is a replay, asked for where Apollo would execute it:
+   * no refusal (a scope, a budget) came first, and from now on it is what the client gets.
+   */
+  replayInsteadOfExecuting(): StoredResponse | undefined {
+    this.replaying = this.stored !== undefined;
     return this.stored;
   }
 
@@ -56,13 +66,13 @@ export class IdempotentRequest {
     return 'replay';
   }
 
-  /** Apollo began executing the operation: its outcome is the key's to keep. */
-  executionStarted(): void {
-    this.executed = true;
-  }
-
-  /** The error codes of the answer: a transient failure is not stored. */
-  answered(codes: readonly unknown[]): void {
+  /**
+   * What Apollo answered: whether the operation ran (its response has `data`: a request refused
+   * before, variables that do not fit the document included, has none), and the error codes (a
+   * transient failure is not stored).
+   */
+  answered({ ran, codes }: { ran: boolean; codes: readonly unknown[] }): void {
+    this.ran = ran;
     this.transient = codes.some((code) => TRANSIENT_CODES.has(code));
   }
 
@@ -74,7 +84,7 @@ export class IdempotentRequest {
     if (!this.claiming) return response;
     const em = this.em();
     const claim = await this.claiming.catch(() => undefined);
-    if (claim?.kind === 'claimed' && this.executed && !this.transient && response.body.kind === 'complete') {
+    if (claim?.kind === 'claimed' && this.ran && !this.transient && response.body.kind === 'complete') {
       const answer = { status: response.status ?? 200, headers: Object.fromEntries(response.headers), body: response.body.string };
       try {
         await storeResponse(em, {
@@ -94,7 +104,7 @@ export class IdempotentRequest {
       }
     }
     await this.rollback(em);
-    return this.stored ? replayOf(this.stored) : response;
+    return this.replaying && this.stored ? replayOf(this.stored) : response;
   }
 
   /** Apollo failed outright: whatever the claim began is rolled back. */

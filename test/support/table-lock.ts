@@ -10,12 +10,15 @@ const held = new Set<Client>();
  * `end`, which rolls back). The way tests make requests slow without a slow endpoint.
  */
 export async function lockSessionsTable(databaseUrl: string): Promise<Client> {
-  const blocker = new Client({ connectionString: databaseUrl, application_name: 'test-blocker' });
-  await blocker.connect();
-  held.add(blocker);
-  blocker.once('end', () => held.delete(blocker));
-  await blocker.query('begin');
+  const blocker = await blockingSession(databaseUrl);
   await blocker.query('lock table interview_session in access exclusive mode');
+  return blocker;
+}
+
+/** A session of the test's own holding one session's row (`for update`) until `commit`: writes of that row wait. */
+export async function lockSessionRow(databaseUrl: string, id: string): Promise<Client> {
+  const blocker = await blockingSession(databaseUrl);
+  await blocker.query('select id from interview_session where id = $1 for update', [id]);
   return blocker;
 }
 
@@ -32,4 +35,14 @@ export async function serverQueriesWaitingOnLocks(db: { query: TestDatabase['que
     [APPLICATION_NAME],
   );
   return row!.count;
+}
+
+/** A session of the test's own with a transaction begun, ended by releaseTableLocks if the test does not. */
+async function blockingSession(databaseUrl: string): Promise<Client> {
+  const blocker = new Client({ connectionString: databaseUrl, application_name: 'test-blocker' });
+  await blocker.connect();
+  held.add(blocker);
+  blocker.once('end', () => held.delete(blocker));
+  await blocker.query('begin');
+  return blocker;
 }

@@ -42,7 +42,7 @@ const rootFields = (): RootField[] =>
  * scope) type-graphql runs the resolver itself, which fails on the context this test leaves out.
  */
 async function refusalOf({ field }: RootField): Promise<string> {
-  const context = { principal: new TokenPrincipal('spec', new Set()) };
+  const context = { principal: new TokenPrincipal('spec', 'sub:spec', new Set()) };
   try {
     await field.resolve?.(undefined, {}, context, {} as GraphQLResolveInfo);
     return 'resolved with no scope';

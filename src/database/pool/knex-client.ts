@@ -25,11 +25,11 @@ export function knexClientOf(connection: AbstractSqlConnection): KnexClient {
 }
 
 /**
- * Runs `work` on a node-postgres client checked out of this connection's pool (the primary's or a
- * replica's): checked as every checkout is (pre-ping), and returned to the pool afterwards.
+ * Runs `work` on a node-postgres client checked out of this knex client's pool (the primary's or
+ * a replica's): checked as every checkout is (pre-ping), and returned to the pool afterwards. A
+ * transaction's knex client hands out its own connection and keeps it.
  */
-export async function withPooledClient<T>(connection: AbstractSqlConnection, work: (client: PooledClient) => Promise<T>): Promise<T> {
-  const knex = knexClientOf(connection);
+export async function withPooledClient<T>(knex: KnexClient, work: (client: PooledClient) => Promise<T>): Promise<T> {
   const client = await knex.acquireConnection();
   try {
     return await work(client);
