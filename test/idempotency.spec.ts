@@ -177,6 +177,21 @@ describe('with one instance', () => {
       expect(await sessionCount(app.db)).toBe(1);
     });
 
+    it('refuses variables nested 5,000 deep with 400 BAD_USER_INPUT, and keeps no answer', async () => {
+      // Written out: JSON.stringify itself runs out of stack on such a value.
+      const variables = JSON.stringify(input()).slice(0, -1) + `,"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+      const refused = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': newKey() },
+        body: `{"query":${JSON.stringify(CREATE)},"variables":${variables}}`,
+      });
+      expect(refused.status).toBe(400);
+      const { errors } = (await refused.json()) as { errors: { extensions: { code: string } }[] };
+      expect(errors.map((error) => error.extensions.code)).toEqual(['BAD_USER_INPUT']);
+      expect(await app.db.query('select key from idempotency_key')).toEqual([]);
+      expect(await sessionCount(app.db)).toBe(0);
+    });
+
     it('keeps no answer for variables that do not fit the document: the key runs them once they do', async () => {
       const key = newKey();
       const invalid = await keyedRequest(app.url, CREATE, { input: { title: 'No candidate' } }, key);

@@ -18,6 +18,10 @@ export const keyInUse = () =>
     ['retry-after', String(KEY_IN_USE_RETRY_AFTER_SECONDS)],
   ]);
 
+/** Variables nested deeper than any input of the schema: fingerprinting them would only cost. */
+export const variablesTooDeep = (maxDepth: number) =>
+  refusal(`Variables nest deeper than ${maxDepth} levels`, ErrorCode.BAD_USER_INPUT, 400);
+
 /** The key answered another request (another document, operation name or variables). */
 export const keyReused = () =>
   refusal('This Idempotency-Key was used for a different request: use a new key for a new request', ErrorCode.IDEMPOTENCY_KEY_REUSED, 422);

@@ -3,6 +3,7 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../error-codes';
 import type { Logger } from '../observability/logger';
+import { variablesTooDeep } from './idempotency-errors';
 import { claimKey, storeResponse, type Claim, type StoredResponse } from './idempotency-store';
 
 /** What a claim means for the request that made it. */
@@ -141,13 +142,17 @@ function fingerprintOf({
     .digest('hex');
 }
 
+/** Far deeper than any input of the schema nests, and shallow enough to walk by recursion. */
+const MAX_VARIABLE_DEPTH = 32;
+
 /** The value with every object's keys sorted: `{b, a}` and `{a, b}` are the same variables. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+function canonical(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
+  if (depth === MAX_VARIABLE_DEPTH) throw variablesTooDeep(MAX_VARIABLE_DEPTH);
+  if (Array.isArray(value)) return value.map((item) => canonical(item, depth + 1));
   return Object.fromEntries(
     Object.keys(value)
       .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+      .map((key) => [key, canonical((value as Record<string, unknown>)[key], depth + 1)]),
   );
 }
