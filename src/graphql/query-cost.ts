@@ -68,7 +68,7 @@ class OverLimit extends Error {
  * Fragments are priced where they are spread; introspection is priced like any field.
  *
  * The walk is linear in the size of the document: each fragment is priced once however often it
- * is spread (a document whose fragments each spread the next one twice would otherwise take 2^n
+ * is spread, by however many of the document's operations (a document whose fragments each spread the next one twice would otherwise take 2^n
  * steps), and the walk stops as soon as the cost passes `ceiling`. Every part of a document adds
  * to its total (costs are never negative, page sizes at least 1), so once one part is over the
  * ceiling, the whole is.
@@ -88,6 +88,8 @@ export class DocumentCost {
   of(operation: OperationDefinitionNode): number | { atLeast: number } {
     const root = this.schema.getRootType(operation.operation);
     if (!root) return 0;
+    // A walk stopped over the ceiling leaves the fragments it was in the middle of.
+    this.pricing.clear();
     try {
       return this.total(this.selectionCost(operation.selectionSet, root), 1);
     } catch (error) {

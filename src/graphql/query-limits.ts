@@ -31,23 +31,25 @@ export function queryLimitRules(limits: QueryLimits, costs: OperationCosts): Val
       },
     ],
   });
-  const costRule: ValidationRule = (context) => ({
-    OperationDefinition(operation) {
-      if (refused.has(context)) return;
-      const cost = new DocumentCost(context.getSchema(), (name) => context.getFragment(name), limits.countCost, limits.maxCost).of(
-        operation,
-      );
-      if (typeof cost === 'number') {
-        costs.record(operation, cost);
-        return;
-      }
-      refuse(
-        context,
-        `Query cost exceeds the limit of ${limits.maxCost}: at least ${cost.atLeast} (each totalCount costs ${limits.countCost})`,
-        ErrorCode.QUERY_TOO_COMPLEX,
-      );
-    },
-  });
+  const costRule: ValidationRule = (context) => {
+    // One per document, so that a fragment spread by a thousand operations is priced once.
+    const documentCost = new DocumentCost(context.getSchema(), (name) => context.getFragment(name), limits.countCost, limits.maxCost);
+    return {
+      OperationDefinition(operation) {
+        if (refused.has(context)) return;
+        const cost = documentCost.of(operation);
+        if (typeof cost === 'number') {
+          costs.record(operation, cost);
+          return;
+        }
+        refuse(
+          context,
+          `Query cost exceeds the limit of ${limits.maxCost}: at least ${cost.atLeast} (each totalCount costs ${limits.countCost})`,
+          ErrorCode.QUERY_TOO_COMPLEX,
+        );
+      },
+    };
+  };
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: false, ...rejectWith(ErrorCode.QUERY_TOO_DEEP) }),
     // No allow-list: 2,000 aliases of __typename are 2,000 aliases (GraphQL Armor exempts __typename by default).

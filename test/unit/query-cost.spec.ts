@@ -1,4 +1,12 @@
-import { Kind, parse, validate, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  validate,
+  ValidationContext,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { OperationCosts } from '../../src/graphql/operation-costs';
 import { DocumentCost } from '../../src/graphql/query-cost';
 import { queryLimitRules } from '../../src/graphql/query-limits';
@@ -129,6 +137,22 @@ describe('the limits on a hostile document', () => {
     expect(limitCodes(fanOut(300), 10_000)).toEqual(['QUERY_TOO_COMPLEX']);
     // Not a speed check: 2^30 steps would take minutes, linear work takes milliseconds.
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('prices a fragment once for the whole document, however many of its operations spread it', () => {
+    const operations = Array.from({ length: 800 }, (_, i) => `query Q${i} { ...Wide }`).join(' ');
+    const document = parse(`${operations} fragment Wide on Query { ${'__typename '.repeat(4_000)}}`);
+    const costRule = queryLimitRules(
+      { maxDepth: 25, maxAliases: 30, maxCost: 5_000, countCost: 900, maxTokens: 10_000 },
+      new OperationCosts(),
+    ).at(-1)!;
+    const lookups = jest.spyOn(ValidationContext.prototype, 'getFragment');
+    try {
+      expect(validate(schema, document, [costRule])).toEqual([]);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('counts aliases of __typename as aliases', () => {
