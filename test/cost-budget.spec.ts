@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { errorCodes, graphql, type GraphQLResponse } from './support/graphql-client';
+import { keyedRequest } from './support/keyed-request';
 import { requestLines } from './support/log-lines';
 import { sample, scrape } from './support/metrics';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -104,6 +106,28 @@ describe('a budget per token subject', () => {
     await new Promise((resolve) => setTimeout(resolve, refusedAt + retryAfter * 1000 - Date.now()));
     const retried = await asAlice(SIXTEEN_CREATIONS);
     expect([retried.status, retried.body.extensions]).toEqual([200, budgetReport(300 - 48, 48)]);
+  });
+});
+
+describe('a request that runs nothing', () => {
+  const secret = newSecret();
+  const tokenOf = async (claims: Record<string, unknown>) => bearer(await signToken(secretKey(secret), { claims }));
+  const jwt = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE };
+
+  it('spends nothing: refused for its scope, or answered with the response its Idempotency-Key holds', async () => {
+    app = await startTestApp({ ...jwt, ...BUDGET });
+    const [full, writeOnly] = [await tokenOf({ sub: 'carol' }), await tokenOf({ sub: 'carol', scope: 'sessions:write' })];
+    const CREATE = 'mutation { createInterviewSession(input: { title: "t", candidateName: "c" }) { id title } }';
+
+    const refused = await graphql(app.url, CREATE, undefined, writeOnly);
+    expect(refused.status).toBe(403);
+    expect((await graphql(app.url, '{ __typename }', undefined, full)).body.extensions).toEqual(budgetReport(299, 1));
+
+    const key = `key-${randomUUID()}`;
+    const first = await keyedRequest(app.url, CREATE, undefined, key, full);
+    expect(first.body.extensions).toEqual(budgetReport(295, 4));
+    expect((await keyedRequest(app.url, CREATE, undefined, key, full)).replayed).toBe(true);
+    expect((await graphql(app.url, '{ __typename }', undefined, full)).body.extensions).toEqual(budgetReport(294, 1));
   });
 });
 

@@ -3,7 +3,7 @@ export interface KeyedResponse {
   headers: Headers;
   /** The body exactly as sent, for byte-for-byte comparisons. */
   text: string;
-  body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] };
+  body: { data?: any; errors?: { message: string; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
   /** The Idempotent-Replayed header: true when the server answered with a stored response. */
   replayed: boolean;
 }

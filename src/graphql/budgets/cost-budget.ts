@@ -8,8 +8,12 @@ export interface BudgetState {
   restoreRate: number;
 }
 
-/** A request's charge: granted, or refused because it would overdraw the budget. */
-export type Charge = BudgetState & ({ granted: true } | { granted: false; retryAfterSeconds: number });
+/**
+ * A request's charge: granted, or refused because it would overdraw the budget. A granted charge
+ * can be given back, for a request that then ran nothing (refused by another check, or answered
+ * with a stored response).
+ */
+export type Charge = BudgetState & ({ granted: true; refund(): Promise<void> } | { granted: false; retryAfterSeconds: number });
 
 /** A budget of cost points per client, which requests are charged to before they run. */
 export interface CostBudget {

@@ -23,25 +23,42 @@ export class LimiterBudget implements CostBudget {
     return Promise.resolve();
   }
 
-  /** Rejects when the limiter's store fails (Redis down or slow). */
+  /**
+   * Rejects when the limiter's store fails (Redis down or slow). What is spent is read first, so
+   * that a request that cannot fit is refused without being counted: the limiter counts what it
+   * refuses, and giving points back is a second write, which can land in the next window.
+   */
   async charge(client: string, cost: number): Promise<Charge> {
     const { limit, restoreRate } = this;
+    const spent = await this.limiter.get(client);
+    if (spent && spent.consumedPoints + cost > limit) return this.refused(spent, spent.consumedPoints);
     try {
       const charged = await this.limiter.consume(client, cost);
-      return { granted: true, remaining: charged.remainingPoints, limit, restoreRate };
+      return { granted: true, remaining: charged.remainingPoints, limit, restoreRate, refund: () => this.refund(client, cost) };
     } catch (refusal) {
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
-      // The limiter counted the refused points too: give them back, so that a cheaper request
-      // that fits what is left still runs. Should that fail, the client waits for the window
-      // to end, as it would have anyway.
-      await this.limiter.reward(client, cost).catch(() => undefined);
-      return {
-        granted: false,
-        remaining: Math.max(limit - (refusal.consumedPoints - cost), 0),
-        retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)),
-        limit,
-        restoreRate,
-      };
+      // Another request of the client was charged in between: these points were counted, give them back.
+      await this.refund(client, cost);
+      return this.refused(refusal, refusal.consumedPoints - cost);
     }
+  }
+
+  private refused(state: RateLimiterRes, spentBefore: number): Charge {
+    const { limit, restoreRate } = this;
+    return {
+      granted: false,
+      remaining: Math.max(limit - spentBefore, 0),
+      retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)),
+      limit,
+      restoreRate,
+    };
+  }
+
+  /** Should giving back fail, the client waits for the window to end, as it would have anyway. */
+  private refund(client: string, cost: number): Promise<void> {
+    return this.limiter.reward(client, cost).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 }
