@@ -10,7 +10,7 @@ interface Statement {
   name: string | undefined;
 }
 
-/** Statements by their SQL, each converted and named once. Reads have few shapes; past this many, the rest run unnamed. */
+/** Statements by their SQL, each converted and named once. Reads have few shapes; past this many, the rest run unnamed, converted each time. */
 const statements = new Map<string, Statement>();
 const MAX_NAMED_STATEMENTS = 500;
 
@@ -57,12 +57,14 @@ async function query<Row extends object>(client: PooledClient, sql: string, para
 }
 
 function statementFor(sql: string): Statement {
-  let statement = statements.get(sql);
-  if (!statement) {
-    let position = 0;
-    const text = sql.replace(/\?/g, () => `$${++position}`);
-    statement = { text, name: statements.size < MAX_NAMED_STATEMENTS ? `read_${statements.size + 1}` : undefined };
-    statements.set(sql, statement);
-  }
+  const known = statements.get(sql);
+  if (known) return known;
+  let position = 0;
+  const text = sql.replace(/\?/g, () => `$${++position}`);
+  // Past the limit, a shape is neither named nor remembered: clients choose the fields, orders and
+  // filters of a read, and their combinations must not grow the process without end.
+  if (statements.size >= MAX_NAMED_STATEMENTS) return { text, name: undefined };
+  const statement = { text, name: `read_${statements.size + 1}` };
+  statements.set(sql, statement);
   return statement;
 }
