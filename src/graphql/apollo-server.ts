@@ -52,7 +52,7 @@ export function createApolloServer({
   const production = config.nodeEnv === 'production';
   const { introspection, trustedDocuments } = config.graphql;
   return new ApolloServer<Context>({
-    ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema) } : { schema }),
+    ...(config.graphql.executor === 'jit' ? { gateway: jitGateway(schema, trusted?.entries()) } : { schema }),
     introspection,
     includeStacktraceInErrorResponses: false,
     // Production answers without "Did you mean …?" hints that map the schema for an attacker.

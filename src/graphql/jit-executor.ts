@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, OperationTypeNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { execute, GraphQLError, Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** Compiled documents kept, most recently used first: the API's clients send a handful of documents. */
@@ -14,11 +14,21 @@ const DEFAULT_MAX_COMPILED = 1_000;
  * far less per-field work than graphql-js's interpreter. Documents it cannot compile run on
  * graphql-js, as before. Its field errors keep the resolver's error as `originalError`, so
  * formatError gives them their codes exactly as under graphql-js.
+ *
+ * The `known` documents (the trusted documents' manifest, by hash) are compiled here, at start,
+ * and kept for the life of the process: the documents a client may send then never compile
+ * under load, and no flood of other documents evicts them.
  */
-export function jitGateway(schema: GraphQLSchema, maxCompiled = DEFAULT_MAX_COMPILED): GatewayInterface {
+export function jitGateway(
+  schema: GraphQLSchema,
+  known: Iterable<[string, { document: DocumentNode }]> = [],
+  maxCompiled = DEFAULT_MAX_COMPILED,
+): GatewayInterface {
+  const pinned = compileKnown(schema, known);
   const compiled = new Map<string, CompiledQuery | undefined>();
 
   const compiledFor = (key: string, compile: () => CompiledQuery | undefined) => {
+    if (pinned.has(key)) return pinned.get(key);
     if (compiled.has(key)) {
       const query = compiled.get(key);
       // Most recently used last: Map iteration order is insertion order.
@@ -71,6 +81,22 @@ function withExtensions(error: GraphQLError): GraphQLError {
   // graphql-js computes locations from AST nodes, which graphql-jit does not keep.
   Object.defineProperty(remade, 'locations', { value: error.locations, enumerable: error.locations !== undefined, writable: true });
   return remade;
+}
+
+/** The queries of each known document, by the key the executor looks them up with: by name, and unnamed when the document has one operation. */
+function compileKnown(schema: GraphQLSchema, known: Iterable<[string, { document: DocumentNode }]>): Map<string, CompiledQuery | undefined> {
+  const pinned = new Map<string, CompiledQuery | undefined>();
+  for (const [hash, { document }] of known) {
+    const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+    for (const operation of operations) {
+      if (operation.operation !== OperationTypeNode.QUERY) continue;
+      const name = operation.name?.value ?? null;
+      const query = compile(schema, document, name);
+      pinned.set(`${hash}:${name ?? ''}`, query);
+      if (operations.length === 1) pinned.set(`${hash}:`, query);
+    }
+  }
+  return pinned;
 }
 
 /** The compiled query, or undefined for a document graphql-jit cannot compile (graphql-js runs it). */

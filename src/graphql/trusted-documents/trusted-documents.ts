@@ -55,6 +55,11 @@ export class TrustedDocuments {
     return this.documents.has(id);
   }
 
+  /** Every document, by its id (the SHA-256 of its text, as Apollo hashes a request's). */
+  entries(): IterableIterator<[string, { document: DocumentNode }]> {
+    return this.documents.entries();
+  }
+
   body(id: string): string | undefined {
     return this.documents.get(id)?.body;
   }
