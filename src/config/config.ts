@@ -22,7 +22,7 @@ export interface QueryLimits {
   maxTokens: number;
 }
 
-/** How requests share the pool (see database/pool-sharing.ts). */
+/** How requests share the pool (see database/pool/pool-sharing.ts). */
 export interface PoolSharingConfig {
   connectionsPerRequest: number;
   /** Connections expensive reads may hold at once, across all requests. */
