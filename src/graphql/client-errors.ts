@@ -4,7 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
 import { databaseProblemOf, isStatementTimeout } from '../database/database-problem';
 import { ExpensiveReadsBusyError, EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../database/pool/pool-sharing';
-import { isRejectedInput } from '../database/rejected-input';
+import { isRefusedInput } from '../database/refused-input';
 import { DomainError, InvalidInputError } from '../domain/domain-error';
 import { ErrorCode } from '../error-codes';
 
@@ -77,7 +77,7 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
   }
   if (problem) return { code: DATABASE_UNAVAILABLE, message: 'The database is unavailable right now; retry later' };
   // Input validation should catch these first; this keeps the rest a client error, not a 500.
-  if (isRejectedInput(original)) return clientErrorOf(new InvalidInputError('The input breaks a rule of the stored data'));
+  if (isRefusedInput(original)) return clientErrorOf(new InvalidInputError('The input breaks a rule of the stored data'));
   return undefined;
 }
 

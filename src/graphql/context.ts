@@ -5,7 +5,7 @@ import type { Principal } from '../auth/principal';
 import type { RequestDatabase } from '../database/request-database';
 import type { IdempotencyKeys } from '../idempotency/idempotency-keys';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
-import { RejectedRequestError } from './rejected-request';
+import { RefusedRequestError } from './refused-request';
 
 /** What every resolver gets: the request's use of the database, and who is asking. */
 export interface Context {
@@ -68,7 +68,7 @@ class RequestContext implements Context {
  * Apollo's context function: authenticates the request, checks its document when trusted
  * documents are enforced, then makes its context. Apollo calls it before it reads the document,
  * so a request without a valid token is refused before anything of it is parsed, validated or
- * executed, introspection and `{ __typename }` included (RejectedRequestError: 401 and its
+ * executed, introspection and `{ __typename }` included (RefusedRequestError: 401 and its
  * WWW-Authenticate challenge); and so is a document that is not a trusted one (403).
  */
 export function contextFunction(
@@ -83,11 +83,11 @@ export function contextFunction(
     try {
       principal = await authenticator.authenticate(authorization);
     } catch (error) {
-      if (error instanceof AuthenticationFailure) throw new RejectedRequestError({ reason: 'credentials', failure: error }, id, startedAt);
+      if (error instanceof AuthenticationFailure) throw new RefusedRequestError({ reason: 'credentials', failure: error }, id, startedAt);
       throw error;
     }
     const refused = untrustedDocument?.(documentText());
-    if (refused !== undefined) throw new RejectedRequestError({ reason: 'document_not_in_list', document: refused }, id, startedAt);
+    if (refused !== undefined) throw new RefusedRequestError({ reason: 'document_not_in_list', document: refused }, id, startedAt);
     return new RequestContext(database(), id, principal, address, idempotencyKey, idempotencyKeys);
   };
 }

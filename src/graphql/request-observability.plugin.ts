@@ -4,7 +4,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Context } from './context';
 import type { CostReport } from './cost.plugin';
 import { clientErrorOf } from './client-errors';
-import { RejectedRequestError } from './rejected-request';
+import { RefusedRequestError } from './refused-request';
 import { outcomeOf, refusalOutcomeOf } from './request-outcome';
 import { bounded } from '../observability/bounded-text';
 import type { Logger } from '../observability/logger';
@@ -50,7 +50,7 @@ export function requestObservabilityPlugin(logger: Logger, metrics: Metrics): Ap
     // A request refused for its credentials or its document, or whose context could not be made:
     // Apollo never starts its pipeline, so its line is written here.
     async contextCreationDidFail({ error }) {
-      if (!(error instanceof RejectedRequestError)) {
+      if (!(error instanceof RefusedRequestError)) {
         metrics.observeGraphQLRequest(UNREAD_OPERATION, 'internal', 0);
         logger.error({ err: error }, 'unexpected error while making a request context');
         return;

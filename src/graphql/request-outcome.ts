@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../error-codes';
 import type { RequestOutcome } from '../observability/metrics';
-import type { RejectedRequestError } from './rejected-request';
+import type { RefusedRequestError } from './refused-request';
 
 /** What became of a GraphQL request, from the errors of its response: in the log line, the metrics and the trace. */
 export function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined): RequestOutcome {
@@ -18,7 +18,7 @@ export function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined):
 }
 
 /** The outcome of a request refused before its document was read: for its credentials, or its document. */
-export function refusalOutcomeOf({ refusal, status }: RejectedRequestError): RequestOutcome {
+export function refusalOutcomeOf({ refusal, status }: RefusedRequestError): RequestOutcome {
   if (refusal.reason === 'document_not_in_list') return 'document_not_in_list';
   return status === 503 ? 'authentication_unavailable' : 'unauthenticated';
 }

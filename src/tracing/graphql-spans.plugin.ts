@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Context } from '../graphql/context';
 import type { OperationCosts } from '../graphql/operation-costs';
-import { RejectedRequestError } from '../graphql/rejected-request';
+import { RefusedRequestError } from '../graphql/refused-request';
 import { ErrorCode } from '../error-codes';
 import { bounded } from '../observability/bounded-text';
 import type { RequestOutcome } from '../observability/metrics';
@@ -21,7 +21,7 @@ export function graphqlSpansPlugin(tracer: Tracer, costs: OperationCosts): Apoll
     async contextCreationDidFail({ error }) {
       const span = trace.getActiveSpan();
       if (!span?.isRecording()) return;
-      if (error instanceof RejectedRequestError) setOutcome(span, refusalOutcomeOf(error), [String(error.extensions.code)]);
+      if (error instanceof RefusedRequestError) setOutcome(span, refusalOutcomeOf(error), [String(error.extensions.code)]);
       else recordFailure(span, error);
     },
     async requestDidStart() {

@@ -16,7 +16,7 @@ export type Refusal =
  * line and metrics need (request-observability.plugin.ts), since Apollo's per-request hooks
  * never start for it.
  */
-export class RejectedRequestError extends GraphQLError {
+export class RefusedRequestError extends GraphQLError {
   readonly status: number;
 
   constructor(
