@@ -36,7 +36,7 @@ function featuresIn(srcDir) {
 }
 
 /** The flat-config blocks that keep the layers of `srcDir` (relative to the config file: 'src'). */
-function layerRules(srcDir, root = '.') {
+function layerRules(srcDir, root) {
   const features = featuresIn(join(root, srcDir));
   const expand = (layer) => (layer === 'FEATURES' ? features : [layer]);
   const restrict = (folders, forbidden, why) => ({

@@ -1,11 +1,12 @@
+import { NAME_LENGTH, NAME_MAX_LENGTH } from '../domain/name-length';
 import { IsOptional, Max, Min } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
 import { IsText } from '../graphql/is-text';
 
 @InputType({ description: "An interviewer's feedback on a session that is IN_PROGRESS or COMPLETED." })
 export class AddInterviewFeedbackInput {
-  @Field(() => String, { description: '1 to 200 characters' })
-  @IsText({ max: 200 })
+  @Field(() => String, { description: NAME_LENGTH })
+  @IsText({ max: NAME_MAX_LENGTH })
   interviewerName!: string;
 
   @Field(() => Int, { description: '1 to 5' })

@@ -1,3 +1,4 @@
+import { nameLengthCheck } from '../domain/name-length';
 import { Check, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { v7 as uuidv7 } from 'uuid';
@@ -20,7 +21,7 @@ const TABLE = 'interview_feedback';
 @Check({ name: 'interview_feedback_rating_check', expression: '(rating >= 1) AND (rating <= 5)' })
 @Check({
   name: 'interview_feedback_interviewer_name_length_check',
-  expression: '(char_length(interviewer_name) >= 1) AND (char_length(interviewer_name) <= 200)',
+  expression: nameLengthCheck('interviewer_name'),
 })
 @Check({ name: 'interview_feedback_notes_length_check', expression: '(char_length(notes) <= 5000)' })
 export class InterviewFeedback {

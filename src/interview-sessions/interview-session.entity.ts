@@ -1,3 +1,4 @@
+import { nameLengthCheck } from '../domain/name-length';
 import { Check, Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { v7 as uuidv7 } from 'uuid';
@@ -28,10 +29,10 @@ const STATUS_FIRST = { leading: ['status'] };
 @Index(keysetIndex(TABLE, 'interview_session_status_scheduled_at_desc_index', SCHEDULED_AT_DESC, STATUS_FIRST))
 @Index(keysetIndex(TABLE, 'interview_session_updated_at_index', UPDATED_AT_DESC))
 @Index(keysetIndex(TABLE, 'interview_session_status_updated_at_index', UPDATED_AT_DESC, STATUS_FIRST))
-@Check({ name: 'interview_session_title_length_check', expression: '(char_length(title) >= 1) AND (char_length(title) <= 200)' })
+@Check({ name: 'interview_session_title_length_check', expression: nameLengthCheck('title') })
 @Check({
   name: 'interview_session_candidate_name_length_check',
-  expression: '(char_length(candidate_name) >= 1) AND (char_length(candidate_name) <= 200)',
+  expression: nameLengthCheck('candidate_name'),
 })
 export class InterviewSession {
   [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'version';

@@ -9,7 +9,6 @@ import { traceResolvers } from './resolver-spans';
 import type { Tracing } from './tracing';
 import { SERVICE_NAME } from '../service-name';
 
-/** service.name unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise. */
 
 /**
  * The OpenTelemetry Node SDK, configured by the standard OTEL_* variables (exporter protocol and
@@ -19,7 +18,8 @@ import { SERVICE_NAME } from '../service-name';
 export function startSdk(): Tracing {
   const http = httpSpans();
   const sdk = new NodeSDK({
-    // The detected resource (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, process, host) is merged over this one.
+    // service.name unless OTEL_SERVICE_NAME or OTEL_RESOURCE_ATTRIBUTES say otherwise: the detected
+    // resource (those variables, process, host) is merged over this one.
     resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': SERVICE_NAME })),
     instrumentations: [http],
     // Traces only: the metrics are Prometheus's (/metrics), the logs pino's. Unset, the SDK

@@ -36,7 +36,9 @@ const ENDPOINT_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_T
  * comes from a Fastify plugin and every other span from this server's own code, so the SDK need
  * not start before the app's modules are loaded, only before the logger and the app are made.
  */
-export function startTracing(env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
+export function startTracing(): Tracing | undefined {
+  // The SDK reads the same variables from process.env itself.
+  const { env } = process;
   if (!ENDPOINT_VARIABLES.some((name) => env[name]?.trim())) return undefined;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
   // Required here rather than imported: without an endpoint, the SDK is never loaded.
