@@ -19,6 +19,8 @@ export const ErrorCode = {
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
   DATABASE_MISCONFIGURED: 'DATABASE_MISCONFIGURED',
   QUERY_TIMED_OUT: 'QUERY_TIMED_OUT',
+  /** A deadlock or a serialization failure: PostgreSQL rolled the writes back; sending them again is safe. */
+  TRANSACTION_CONFLICT: 'TRANSACTION_CONFLICT',
   EXPENSIVE_READS_BUSY: 'EXPENSIVE_READS_BUSY',
 
   // Who is asking, and what they may do.

@@ -111,6 +111,39 @@ describe('with one instance', () => {
     });
   });
 
+  describe('two keyed documents that change the same sessions in opposite orders', () => {
+    it('deadlock: the one PostgreSQL rolls back gets 503 TRANSACTION_CONFLICT, keeps no answer, and runs when sent again', async () => {
+      const idOf = async (title: string) =>
+        (await keyedRequest(app.url, CREATE, input(title), newKey())).body.data.createInterviewSession.id;
+      const [first, second] = [await idOf('First'), await idOf('Second')];
+      const BOTH = `mutation ($first: ID!, $second: ID!) {
+        a: updateInterviewSession(id: $first, input: { title: "A" }) { id }
+        b: updateInterviewSession(id: $second, input: { title: "B" }) { id }
+      }`;
+      // The other document, played by a session of the test's: it holds the second, then wants the first.
+      const other = await lockSessionRow(app.db.url, second);
+      const key = newKey();
+      const sent = keyedRequest(app.url, BOTH, { first, second }, key);
+      await waitFor(
+        async () => (await serverQueriesWaitingOnLocks(app.db)) === 1,
+        'the keyed request holding the first, waiting for the second',
+      );
+      // PostgreSQL looks for the cycle in whoever has waited deadlock_timeout (1 s) first: the keyed request.
+      const otherUpdate = other.query("update interview_session set title = 'Other' where id = $1", [first]);
+      const conflicted = await sent;
+      await otherUpdate;
+      await other.query('commit');
+
+      expect(conflicted.status).toBe(503);
+      expect(conflicted.headers.get('retry-after')).toBe('1');
+      expect(conflicted.body.errors?.map((error) => error.extensions?.code)).toEqual(['TRANSACTION_CONFLICT']);
+      expect(await app.db.query('select key from idempotency_key where key = $1', [key])).toEqual([]);
+      const again = await keyedRequest(app.url, BOTH, { first, second }, key);
+      expect(again.status).toBe(200);
+      expect(await app.db.query('select title from interview_session order by title')).toEqual([{ title: 'A' }, { title: 'B' }]);
+    });
+  });
+
   describe('the same key for a different request', () => {
     it('is refused with 422 IDEMPOTENCY_KEY_REUSED, and nothing runs', async () => {
       const key = newKey();

@@ -35,6 +35,9 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
+/** serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back so that another could go on. */
+const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+
 /** PostgreSQL's query_canceled, with this message when the statement ran past statement_timeout. */
 const QUERY_CANCELED = '57014';
 const STATEMENT_TIMEOUT_MESSAGE = 'statement timeout';
@@ -128,6 +131,15 @@ export function isConnectionLost(error: unknown): boolean {
     if (LOST_CODES.has(code) || LOST_SQLSTATES.has(code) || code.startsWith('08')) return true;
     if (CONNECTION_LOST_MESSAGES.some((known) => message.includes(known))) return true;
   }
+  return false;
+}
+
+/**
+ * PostgreSQL rolled the transaction back because it collided with a concurrent one (a deadlock, a
+ * serialization failure): the same writes sent again are likely to succeed.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  for (const failure of causeChain(error)) if (CONFLICT_SQLSTATES.has(codeOf(failure))) return true;
   return false;
 }
 

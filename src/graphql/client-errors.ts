@@ -2,7 +2,7 @@ import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { MissingScopeError, type AuthenticationFailure } from '../auth/errors';
-import { databaseProblemOf, isStatementTimeout } from '../database/database-problem';
+import { databaseProblemOf, isStatementTimeout, isTransactionConflict } from '../database/database-problem';
 import { ExpensiveReadsBusyError, EXPENSIVE_READS_RETRY_AFTER_SECONDS } from '../database/pool/pool-sharing';
 import { isRefusedInput } from '../database/refused-input';
 import { DomainError, InvalidInputError } from '../domain/domain-error';
@@ -28,6 +28,7 @@ const {
   DATABASE_UNAVAILABLE,
   DATABASE_MISCONFIGURED,
   QUERY_TIMED_OUT,
+  TRANSACTION_CONFLICT,
   EXPENSIVE_READS_BUSY,
   UNAUTHENTICATED,
   FORBIDDEN,
@@ -64,6 +65,9 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
       code: QUERY_TIMED_OUT,
       message: 'The query took longer than the database allows: ask for less (a narrower filter, fewer counts)',
     };
+  }
+  if (isTransactionConflict(original)) {
+    return { code: TRANSACTION_CONFLICT, message: 'This write collided with a concurrent one and was rolled back; send it again' };
   }
   if (original instanceof ExpensiveReadsBusyError) {
     return { code: EXPENSIVE_READS_BUSY, message: 'Too many counts are running right now; retry later, or leave out totalCount' };
@@ -159,7 +163,8 @@ export function extensionsWithStatus({ code, http }: { code: string; http: HttpS
  * GraphQL response with field errors has:
  * - counts that found their share of the pool busy: 503 with a Retry-After long enough that an
  *   expensive read does not come straight back;
- * - an unavailable database: 503 with Retry-After; a misconfigured one: 503 without it;
+ * - an unavailable database, or writes it rolled back for a conflict: 503 with Retry-After; a
+ *   misconfigured one: 503 without it;
  * - a token without a scope the operation needs, when nothing else in the operation succeeded:
  *   403 with RFC 6750's `insufficient_scope` challenge naming the scopes. When other fields did
  *   succeed, the response is the usual 200: it carries their data.
@@ -168,7 +173,9 @@ export function extensionsWithStatus({ code, http }: { code: string; http: HttpS
 export function httpStatusFor(errors: readonly GraphQLFormattedError[], anythingSucceeded: boolean): HttpStatus | undefined {
   const codes = errors.map((error) => error.extensions?.code);
   if (codes.includes(EXPENSIVE_READS_BUSY)) return { status: 503, headers: { 'retry-after': String(EXPENSIVE_READS_RETRY_AFTER_SECONDS) } };
-  if (codes.includes(DATABASE_UNAVAILABLE)) return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  if (codes.includes(DATABASE_UNAVAILABLE) || codes.includes(TRANSACTION_CONFLICT)) {
+    return { status: 503, headers: { 'retry-after': String(DATABASE_RETRY_AFTER_SECONDS) } };
+  }
   // Unavailable too, but waiting will not heal it: no Retry-After to invite a retry.
   if (codes.includes(DATABASE_MISCONFIGURED)) return { status: 503, headers: {} };
   if (!anythingSucceeded && codes.every((code) => code === FORBIDDEN)) {

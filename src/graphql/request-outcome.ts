@@ -11,6 +11,7 @@ export function outcomeOf(errors: readonly GraphQLFormattedError[] | undefined):
   // In the order httpStatusFor ranks them: the outcome names the response's status.
   if (codes.includes(ErrorCode.EXPENSIVE_READS_BUSY)) return 'busy';
   if (codes.includes(ErrorCode.DATABASE_UNAVAILABLE)) return 'database_unavailable';
+  if (codes.includes(ErrorCode.TRANSACTION_CONFLICT)) return 'transaction_conflict';
   if (codes.includes(ErrorCode.DATABASE_MISCONFIGURED)) return 'database_misconfigured';
   if (codes.includes(ErrorCode.FORBIDDEN)) return 'forbidden';
   if (codes.includes(ErrorCode.RATE_LIMITED)) return 'rate_limited';
@@ -28,6 +29,7 @@ const SERVER_FAILURES: ReadonlySet<RequestOutcome> = new Set([
   'internal',
   'busy',
   'database_unavailable',
+  'transaction_conflict',
   'database_misconfigured',
   'authentication_unavailable',
 ]);

@@ -10,7 +10,12 @@ import { claimKey, storeResponse, type Claim, type StoredResponse } from './idem
 export type ClaimOutcome = 'claimed' | 'in_use' | 'reused' | 'replay';
 
 /** Error codes of a failure that may heal by itself: such an answer is not stored, so that a retry runs again. */
-const TRANSIENT_CODES = new Set<unknown>([ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.QUERY_TIMED_OUT, ErrorCode.EXPENSIVE_READS_BUSY]);
+const TRANSIENT_CODES = new Set<unknown>([
+  ErrorCode.DATABASE_UNAVAILABLE,
+  ErrorCode.QUERY_TIMED_OUT,
+  ErrorCode.TRANSACTION_CONFLICT,
+  ErrorCode.EXPENSIVE_READS_BUSY,
+]);
 
 export const REPLAYED_HEADER = 'idempotent-replayed';
 

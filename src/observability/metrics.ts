@@ -21,6 +21,8 @@ export type RequestOutcome =
   /** Counts found their share of the pool busy (503). */
   | 'busy'
   | 'database_unavailable'
+  /** PostgreSQL rolled its writes back for a deadlock or a serialization failure (503). */
+  | 'transaction_conflict'
   /** The database refuses this server (503 without Retry-After): an operator must fix it. */
   | 'database_misconfigured'
   /** Tokens could not be verified: the JWKS could not be fetched (503). */

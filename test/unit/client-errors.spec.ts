@@ -60,6 +60,16 @@ describe('the error a client sees of what a resolver threw', () => {
       },
     ],
     [
+      'a deadlock: PostgreSQL rolled the writes back',
+      driverFailure('40P01', 'deadlock detected'),
+      { code: 'TRANSACTION_CONFLICT', message: 'This write collided with a concurrent one and was rolled back; send it again' },
+    ],
+    [
+      'a serialization failure, wrapped by MikroORM',
+      new Error('DriverException', { cause: driverFailure('40001', 'could not serialize access due to concurrent update') }),
+      { code: 'TRANSACTION_CONFLICT', message: 'This write collided with a concurrent one and was rolled back; send it again' },
+    ],
+    [
       'counts with their share of the pool busy',
       new ExpensiveReadsBusyError(),
       { code: 'EXPENSIVE_READS_BUSY', message: 'Too many counts are running right now; retry later, or leave out totalCount' },
@@ -141,6 +151,12 @@ describe('the HTTP status of a response with errors', () => {
   it.each<[string, GraphQLFormattedError[], boolean, object | undefined]>([
     ['counts refused, their share busy', [error('EXPENSIVE_READS_BUSY')], false, { status: 503, headers: { 'retry-after': '5' } }],
     ['the database unavailable', [error('DATABASE_UNAVAILABLE')], false, { status: 503, headers: { 'retry-after': '1' } }],
+    [
+      'writes rolled back for a conflict: send them again',
+      [error('TRANSACTION_CONFLICT')],
+      false,
+      { status: 503, headers: { 'retry-after': '1' } },
+    ],
     [
       'the database misconfigured: no Retry-After, waiting will not help',
       [error('DATABASE_MISCONFIGURED')],
