@@ -222,6 +222,22 @@ describe('with the default limits', () => {
   });
 });
 
+describe('with a depth limit that lets a fan-out of 300 levels through (GRAPHQL_MAX_DEPTH=1000)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ GRAPHQL_MAX_DEPTH: '1000' });
+  });
+  afterAll(() => ifSetUp(app)?.stop());
+
+  it('prices it once per fragment and refuses it as too complex, while /health/live keeps answering', async () => {
+    // 2^300 paths: walked path by path, this request would never end.
+    const [refused, live] = await Promise.all([graphql(app.url, fanOut(300)), fetch(`${app.url}/health/live`)]);
+    expect(refused.status).toBe(400);
+    expect(errorCodes(refused)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(live.status).toBe(200);
+  });
+});
+
 describe('with HTTP_MAX_CONNECTIONS=2', () => {
   let app: TestApp;
   beforeAll(async () => {
