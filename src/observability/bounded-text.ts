@@ -3,5 +3,5 @@ const MAX_TEXT = 256;
 
 export function bounded(text: string | null | undefined): string | undefined {
   if (text == null) return undefined;
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
