@@ -820,14 +820,17 @@ async function main(): Promise<void> {
     benchAuth.headers = { authorization: `Bearer ${await signBenchToken()}` };
     // Run the server exactly as `npm run start:prod` does, V8 flags included. The access log on,
     // as deployed: a line per request is part of what a request costs. No load balancer to drain
-    // from: stop at once (a CPU profile is written at the exit).
+    // from: stop at once (a CPU profile is written at the exit). Up to five servers share one
+    // PostgreSQL (max_connections 100 by default): a server the load has left closes its
+    // connections above DB_POOL_MIN within 2 s, where the default would keep them 10 minutes;
+    // under load no connection idles that long.
     const productionFlags = productionNodeFlags();
     const startServer = (env: Record<string, string>, logName?: string) =>
       startTarget(
         'server',
         serverMain,
         [...productionFlags, ...profileArgs],
-        { NODE_ENV: 'production', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '0', ...env },
+        { NODE_ENV: 'production', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '0', DB_POOL_IDLE_TIMEOUT_MS: '2000', ...env },
         'interview-sessions-api',
         logName,
       );
