@@ -1,5 +1,13 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, GraphQLError, Kind, OperationTypeNode, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** Compiled documents kept, most recently used first: the API's clients send a handful of documents. */
@@ -84,7 +92,10 @@ function withExtensions(error: GraphQLError): GraphQLError {
 }
 
 /** The queries of each known document, by the key the executor looks them up with: by name, and unnamed when the document has one operation. */
-function compileKnown(schema: GraphQLSchema, known: Iterable<[string, { document: DocumentNode }]>): Map<string, CompiledQuery | undefined> {
+function compileKnown(
+  schema: GraphQLSchema,
+  known: Iterable<[string, { document: DocumentNode }]>,
+): Map<string, CompiledQuery | undefined> {
   const pinned = new Map<string, CompiledQuery | undefined>();
   for (const [hash, { document }] of known) {
     const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);

@@ -9,7 +9,6 @@ import { traceResolvers } from './resolver-spans';
 import type { Tracing } from './tracing';
 import { SERVICE_NAME } from '../service-name';
 
-
 /**
  * The OpenTelemetry Node SDK, configured by the standard OTEL_* variables (exporter protocol and
  * endpoint, sampler, resource, batching), started, and the spans of this server. Loaded only
