@@ -381,15 +381,16 @@ describe('HAProxy in front of servers it health-checks', () => {
     const failingSince = Date.now();
     b.healthy = false;
     await proxy.waitForStatus('b', 'DOWN', 2_000);
-    const down = proxy.stateChanges().find((change) => change.server === 'b' && change.status === 'DOWN');
+    const down = await proxy.waitForStateChange('b', 'DOWN');
     // Two failed checks, 100 ms apart: at most ~200 ms plus the checks themselves (generous: a busy machine).
-    expect(down!.at - failingSince).toBeLessThan(1_000);
+    expect(down.at - failingSince).toBeLessThan(1_000);
     b.received.length = 0;
     for (let n = 0; n < 6; n++) expect(await get('/x')).toEqual({ status: 200, text: 'answered by a' });
     expect(b.received).toEqual([]);
 
     b.healthy = true;
     await proxy.waitForStatus('b', 'UP', 2_000);
+    await proxy.waitForStateChange('b', 'UP');
     expect(proxy.stateChanges().map(({ server, status }) => `${server} ${status}`)).toEqual(['b DOWN', 'b UP']);
     const answers = await Promise.all(Array.from({ length: 4 }, async () => (await get('/y')).text));
     expect(answers).toContain('answered by b');

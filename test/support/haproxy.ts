@@ -101,6 +101,11 @@ export interface HAProxy {
   logLines(): string[];
   /** The servers' UP/DOWN transitions it logged, in order. */
   stateChanges(): StateChange[];
+  /**
+   * The first logged transition of `name` to `status`, once it is in the log: the admin socket
+   * can show a new state before the log line that tells it has been read.
+   */
+  waitForStateChange(name: string, status: 'UP' | 'DOWN', timeoutMs?: number): Promise<StateChange>;
   /** The request log lines (anomalies only, `option dontlog-normal`). */
   anomalies(): string[];
   isRunning(): boolean;
@@ -256,6 +261,11 @@ export async function startHAProxy(options: HAProxyOptions): Promise<HAProxy> {
         const change = STATE_CHANGE.exec(line);
         return change ? [{ at: Date.parse(change[1]!), server: change[2]!, status: change[3] as 'UP' | 'DOWN' }] : [];
       }),
+    async waitForStateChange(name, status, timeoutMs = 10_000) {
+      const find = () => proxy.stateChanges().find((change) => change.server === name && change.status === status);
+      await waitFor(() => find() !== undefined, `HAProxy to log ${name} ${status}`, timeoutMs);
+      return find()!;
+    },
     anomalies: () => lines().filter((line) => line.includes(` ${FRONTEND} ${BACKEND}/`)),
     isRunning: () => !haproxy.hasExited(),
     stop: stopAndRemoveFolder(haproxy, dir),
