@@ -35,8 +35,12 @@ const NETWORK_CODES = new Set([
  */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
-/** serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back so that another could go on. */
-const CONFLICT_SQLSTATES = new Set(['40001', '40P01']);
+/**
+ * serialization_failure and deadlock_detected: PostgreSQL rolled the transaction back so that
+ * another could go on; and in_failed_sql_transaction: a statement sent after another of the same
+ * transaction failed (that failure, in the same response, says why), which rolls back too.
+ */
+const CONFLICT_SQLSTATES = new Set(['40001', '40P01', '25P02']);
 
 /** PostgreSQL's query_canceled, with this message when the statement ran past statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -136,7 +140,8 @@ export function isConnectionLost(error: unknown): boolean {
 
 /**
  * PostgreSQL rolled the transaction back because it collided with a concurrent one (a deadlock, a
- * serialization failure): the same writes sent again are likely to succeed.
+ * serialization failure), or because an earlier statement of it failed: nothing of it was kept,
+ * and the same request sent again is likely to succeed.
  */
 export function isTransactionConflict(error: unknown): boolean {
   for (const failure of causeChain(error)) if (CONFLICT_SQLSTATES.has(codeOf(failure))) return true;

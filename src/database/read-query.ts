@@ -29,15 +29,28 @@ const MAX_NAMED_STATEMENTS = 500;
  */
 export function readRows<Row extends object>(em: EntityManager, side: ReadSide, sql: string, params: readonly unknown[]): Promise<Row[]> {
   const transaction = em.getTransactionContext<Knex.Transaction>();
-  if (transaction) {
+  // A transaction that has ended has given its connection back: a read still waiting reads committed data.
+  if (transaction && !transaction.isCompleted()) {
     announce(em.getConnection(), sql, params);
     // Not retried: a failure has aborted the transaction, and the writes with it.
-    return withPooledClient(transaction.client as KnexClient, (client) => query<Row>(client, sql, params));
+    return inTurn(transaction, () => withPooledClient(transaction.client as KnexClient, (client) => query<Row>(client, sql, params)));
   }
   return readWithRetry(em, side, (connection) => {
     announce(connection, sql, params);
     return withPooledClient(knexClientOf(connection), (client) => query<Row>(client, sql, params));
   });
+}
+
+/** The last read of each open transaction: they share one connection, which takes one query at a time (pg 9 refuses a second). */
+const transactionReads = new WeakMap<object, Promise<unknown>>();
+
+function inTurn<T>(transaction: object, read: () => Promise<T>): Promise<T> {
+  const next = (transactionReads.get(transaction) ?? Promise.resolve()).then(read, read);
+  transactionReads.set(
+    transaction,
+    next.catch(() => undefined),
+  );
+  return next;
 }
 
 /** Announced as knex announces its own queries, for whatever listens (query logs, specs). */

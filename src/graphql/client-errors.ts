@@ -67,7 +67,7 @@ export function clientErrorOf(error: unknown): ClientError | undefined {
     };
   }
   if (isTransactionConflict(original)) {
-    return { code: TRANSACTION_CONFLICT, message: 'This write collided with a concurrent one and was rolled back; send it again' };
+    return { code: TRANSACTION_CONFLICT, message: 'The database rolled this back for a conflict with concurrent work; retry later' };
   }
   if (original instanceof ExpensiveReadsBusyError) {
     return { code: EXPENSIVE_READS_BUSY, message: 'Too many counts are running right now; retry later, or leave out totalCount' };

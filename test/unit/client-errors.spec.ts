@@ -62,12 +62,17 @@ describe('the error a client sees of what a resolver threw', () => {
     [
       'a deadlock: PostgreSQL rolled the writes back',
       driverFailure('40P01', 'deadlock detected'),
-      { code: 'TRANSACTION_CONFLICT', message: 'This write collided with a concurrent one and was rolled back; send it again' },
+      { code: 'TRANSACTION_CONFLICT', message: 'The database rolled this back for a conflict with concurrent work; retry later' },
     ],
     [
       'a serialization failure, wrapped by MikroORM',
       new Error('DriverException', { cause: driverFailure('40001', 'could not serialize access due to concurrent update') }),
-      { code: 'TRANSACTION_CONFLICT', message: 'This write collided with a concurrent one and was rolled back; send it again' },
+      { code: 'TRANSACTION_CONFLICT', message: 'The database rolled this back for a conflict with concurrent work; retry later' },
+    ],
+    [
+      'a statement after another of its transaction failed (25P02)',
+      driverFailure('25P02', 'current transaction is aborted, commands ignored until end of transaction block'),
+      { code: 'TRANSACTION_CONFLICT', message: 'The database rolled this back for a conflict with concurrent work; retry later' },
     ],
     [
       'counts with their share of the pool busy',
