@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../context';
+import { bounded } from '../../observability/bounded-text';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import { isIntrospectionOnly } from './introspection-only';
@@ -7,7 +8,6 @@ import type { TrustedDocuments } from './trusted-documents';
 
 /** Distinct documents logged at most: a client sending ever new documents must not grow the memory (or the log) without end. */
 const MAX_LOGGED_DOCUMENTS = 10_000;
-const MAX_LOGGED_NAME = 256;
 
 /**
  * TRUSTED_DOCUMENTS=log: everything runs, and every request whose document enforce would refuse
@@ -39,7 +39,7 @@ export function unlistedDocumentsPlugin(
             logger.warn(`more than ${MAX_LOGGED_DOCUMENTS} distinct documents not in the manifest: no longer logging each (still counted)`);
             return;
           }
-          const operation = (operationName ?? request.operationName)?.slice(0, MAX_LOGGED_NAME) ?? null;
+          const operation = bounded(operationName ?? request.operationName) ?? null;
           logger.warn({ document: hash, operation }, 'document not in the trusted documents manifest: enforce would refuse it');
         },
       };
