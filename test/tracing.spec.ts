@@ -374,13 +374,16 @@ describe('background work', () => {
     const tracedRequest = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
       const request = caller();
       traced.add(request.traceId);
-      const response = await graphql(server.url, ONE_SESSION, variables, { ...request.headers, ...headers });
+      const response = await graphql(server.url, query, variables, { ...request.headers, ...headers });
       await traceOf(request.traceId);
       return response;
     };
     const key = randomBytes(8).toString('hex');
     await tracedRequest(CREATE, { input: { title: 'Background spec', candidateName: 'Background Candidate' } }, { 'idempotency-key': key });
-    await db.query(`update idempotency_key set expires_at = now() - interval '1 second' where key = $1`, [key]);
+    const expired = await db.query(`update idempotency_key set expires_at = now() - interval '1 second' where key = $1 returning key`, [
+      key,
+    ]);
+    expect(expired).toEqual([{ key }]);
     for (const path of ['/health/live', '/health/ready', '/metrics']) expect((await fetch(`${server.url}${path}`)).status).toBe(200);
     // The clean-up ran (and the replica checks, every 100 ms, many times over).
     await waitFor(
@@ -405,7 +408,7 @@ describe('without tracing', () => {
       'OTEL_SDK_DISABLED=true',
       () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_SDK_DISABLED: 'true' }),
     ],
-  ])('when %s, loads no module of the SDK, makes no span and logs no trace', async (_case, tracingEnv) => {
+  ])('when %s, loads no module of the SDK, logs no trace, and exports nothing to the receiver', async (_case, tracingEnv) => {
     const modules = await recordLoadedModules();
     try {
       const server = await startServer({
