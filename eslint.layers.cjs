@@ -3,7 +3,7 @@
 // so no two folders import each other. Every folder of src/ not listed is a feature (an entity
 // and its resolvers): features may use each other's entities, and only the top files
 // (app.ts, main.ts, modules.ts, emit-schema.ts) import them. The leaf files beside them
-// (error-codes.ts, startup-error.ts, feature-module.ts, service-name.ts) import no folder, so every layer may use them.
+// (error-codes.ts, startup-error.ts, feature-module.ts, service-name.ts, sha256.ts) import no folder, so every layer may use them.
 const { readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 
@@ -22,7 +22,7 @@ const LAYERS = [
   'http',
 ];
 const TOP_FILES = ['app', 'main', 'modules', 'emit-schema'];
-const LEAF_FILES = ['error-codes', 'startup-error', 'feature-module', 'service-name'];
+const LEAF_FILES = ['error-codes', 'startup-error', 'feature-module', 'service-name', 'sha256'];
 /** Generated, or not code of the server. */
 const OUTSIDE_THE_LAYERS = ['migrations'];
 

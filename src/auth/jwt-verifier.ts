@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import type { JwtAlgorithm } from '../config/environment';
 import { AuthenticationFailure, type AuthenticationFailureReason } from './errors';
 import { TokenPrincipal, type Principal } from './principal';
+import { sha256 } from '../sha256';
 import { scopesOf } from './scopes';
 import { TokenCache } from './token-cache';
 
@@ -75,7 +75,7 @@ export class JwtVerifier {
     // RFC 7519 §4.1.2: a string. jose leaves its type unchecked; an object would reach the logs as one.
     if (claims.sub !== undefined && typeof claims.sub !== 'string') throw new AuthenticationFailure('invalid_claims');
     // A token without a subject owns its keys alone: tokens of different callers may lack one.
-    const owner = claims.sub !== undefined ? `sub:${claims.sub}` : `token:${createHash('sha256').update(token).digest('hex')}`;
+    const owner = claims.sub !== undefined ? `sub:${claims.sub}` : `token:${sha256(token)}`;
     const principal = new TokenPrincipal(claims.sub, owner, scopesOf(claims));
     // jose has checked that exp is there, and a number.
     this.cache.set(token, { principal, keysVersion: this.keysVersion() }, (claims.exp ?? 0) * 1000);

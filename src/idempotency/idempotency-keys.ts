@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal';
 import type { Logger } from '../observability/logger';
+import { sha256 } from '../sha256';
 import { IdempotentRequest } from './idempotent-request';
 
 /** The idempotency settings, and the state of each request sent with a key. */
@@ -18,7 +18,7 @@ export class IdempotencyKeys {
    */
   keyedRequest(key: string | undefined, principal: Principal, em: () => EntityManager): IdempotentRequest | undefined {
     if (key === undefined) return undefined;
-    const owner = createHash('sha256').update(principal.owner).digest('hex');
+    const owner = sha256(principal.owner);
     return new IdempotentRequest(key, owner, em, this.ttlSeconds, this.logger);
   }
 }

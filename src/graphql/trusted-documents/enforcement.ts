@@ -3,7 +3,7 @@ import type { Config } from '../../config/config';
 import type { UntrustedDocumentCheck } from '../context';
 import { parseOptions } from '../query-limits';
 import { isIntrospectionOnly } from './introspection-only';
-import { sha256 } from './manifest';
+import { sha256 } from '../../sha256';
 import type { TrustedDocuments } from './trusted-documents';
 
 /**

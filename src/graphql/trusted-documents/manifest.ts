@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { sha256 } from '../../sha256';
 import { StartupError } from '../../startup-error';
 
 /** One operation of a manifest: `id` is the SHA-256 (hex) of `body`, the document a client sends. */
@@ -27,7 +27,6 @@ export class ManifestError extends StartupError {
   override name = 'ManifestError';
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The operations of the manifest at `path`, each id checked against its body. Throws ManifestError. */
 export function readManifest(path: string): ManifestOperation[] {
