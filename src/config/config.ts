@@ -73,7 +73,7 @@ export interface BudgetConfig {
   redis?: { url: string; keyPrefix: string; timeoutMs: number };
 }
 
-export type TrustedDocumentsConfig =
+type TrustedDocumentsConfig =
   /** `ignoredManifest`: TRUSTED_DOCUMENTS_MANIFEST, set but not read. */
   { mode: 'off'; ignoredManifest?: string } | { mode: 'log' | 'enforce'; manifest: string };
 

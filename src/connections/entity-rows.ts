@@ -5,7 +5,7 @@ import type { ReadOptions, RequestDatabase } from '../database/request-database'
  * A timestamp as PostgreSQL writes it for this API, exactly what `Date#toISOString` would:
  * "2026-01-02T03:04:05.678Z" (the columns hold milliseconds, and years 0001–9999).
  */
-export type IsoInstant = string;
+type IsoInstant = string;
 
 /** A field's value as a read returns it: a timestamp as its text. */
 type AsRead<V> = V extends Date ? IsoInstant : V;

@@ -3,7 +3,7 @@ import type { AuthenticationFailure } from '../auth/errors';
 import { extensionsWithStatus, refusedCredentialsOf, untrustedDocumentRefusal } from './client-errors';
 
 /** Why a request was refused before its document was read. */
-export type Refusal =
+type Refusal =
   /** Its credentials (context.ts). */
   | { reason: 'credentials'; failure: AuthenticationFailure }
   /** A document sent as text that is not a trusted one, under TRUSTED_DOCUMENTS=enforce; `document` is its SHA-256. */

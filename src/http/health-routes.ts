@@ -6,7 +6,7 @@ import type { ReplicaState } from '../database/replicas/replica-aware-driver';
 export type InstanceState = { draining: true } | { draining: false; database: DatabaseHealth; replicas: readonly ReplicaState[] };
 
 /** What /health/ready answers: ready or not, and a report that says why, never where the database is. */
-export function readinessOf(state: InstanceState): { ready: boolean; report: object } {
+function readinessOf(state: InstanceState): { ready: boolean; report: object } {
   // Draining, the database is not even asked: load balancers must take the instance out.
   if (state.draining) return { ready: false, report: { status: 'unavailable', reason: 'shutting down' } };
   const { database, replicas } = state;

@@ -1,5 +1,5 @@
 /** What a SQL statement does, in OpenTelemetry's database terms, read from its text alone. */
-export interface StatementSummary {
+interface StatementSummary {
   /** db.operation.name: SELECT, INSERT, UPDATE, DELETE, BEGIN, COMMIT… */
   operation: string;
   /** db.collection.name: the table it reads or writes, when it names one. */

@@ -5,7 +5,7 @@ import type { Charge, CostBudget } from './cost-budget';
 import type { LimiterBudget } from './limiter-budget';
 
 /** Why the shared budget could not be asked: Redis too slow (REDIS_TIMEOUT_MS), or not connected. */
-export type BudgetMiss = 'timeout' | 'unavailable';
+type BudgetMiss = 'timeout' | 'unavailable';
 
 /**
  * One budget per client across all instances, in Redis; when Redis cannot answer within

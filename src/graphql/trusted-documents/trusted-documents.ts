@@ -2,14 +2,14 @@ import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, t
 import { ManifestError, type ManifestOperation } from './manifest';
 
 /** What a manifest's documents are checked with: the schema, and the rules and limits of a request. */
-export interface DocumentChecks {
+interface DocumentChecks {
   schema: GraphQLSchema;
   rules: readonly ValidationRule[];
   parseOptions: ParseOptions;
 }
 
 /** A manifest operation that would not run: its document no longer parses or validates. */
-export interface StaleOperation {
+interface StaleOperation {
   operation: ManifestOperation;
   /** The first error, on one line. */
   problem: string;
