@@ -27,7 +27,6 @@ export class ManifestError extends StartupError {
   override name = 'ManifestError';
 }
 
-
 /** The operations of the manifest at `path`, each id checked against its body. Throws ManifestError. */
 export function readManifest(path: string): ManifestOperation[] {
   let text: string;
